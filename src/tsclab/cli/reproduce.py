@@ -1,0 +1,25 @@
+"""``tsclab reproduce``: the virtual study of the paper (runs what is built so far)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reproduce`` to ``app``."""
+
+    @app.command("reproduce")
+    def reproduce(
+        out: Path = typer.Option(Path("tsclab-results"), "--out", "-o", help="Output folder."),
+        seed: int = typer.Option(2024, help="Seed of every random number in the study."),
+        quick: bool = typer.Option(
+            False, "--quick", help="Coarser grids, for a smoke test (minutes -> seconds)."
+        ),
+    ) -> None:
+        """Simulate the paper's sample series, analyze it like real files, run the theory,
+        and write figures, NetCDF results and an HTML report into OUT."""
+        from ..study.reproduce import run_study
+
+        run_study(out, seed=seed, quick=quick)

@@ -1,0 +1,3 @@
+"""magnetism."""
+
+__all__: list[str] = []

@@ -1,0 +1,13 @@
+"""Hamiltonians: two-surface model, thin-film model, BdG construction."""
+
+from .bdg import SymmetryReport, bdg_hamiltonian, check_bdg_symmetries, particle_hole_operator
+from .two_surface import TwoSurfaceModel, critical_exchange
+
+__all__ = [
+    "SymmetryReport",
+    "TwoSurfaceModel",
+    "bdg_hamiltonian",
+    "check_bdg_symmetries",
+    "critical_exchange",
+    "particle_hole_operator",
+]

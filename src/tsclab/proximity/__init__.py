@@ -1,0 +1,3 @@
+"""proximity."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""superconductivity."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""transport."""
+
+__all__: list[str] = []
