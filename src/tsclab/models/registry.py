@@ -37,5 +37,6 @@ def make_model(name: str, **params: Any):
     unknown = set(params) - set(cls.parameter_names())
     if unknown:
         bad = sorted(unknown)[0]
-        raise ParameterError(bad, params[bad], f"not a parameter of {name}: {cls.parameter_names()}")
+        known = ", ".join(cls.parameter_names())
+        raise ParameterError(bad, params[bad], f"not a parameter of {name} (known: {known})")
     return cls(**params)
