@@ -1,3 +1,5 @@
-"""report."""
+"""Figures and the HTML report of the virtual study."""
 
-__all__: list[str] = []
+from .html import Comparison, Report
+
+__all__ = ["Comparison", "Report"]
