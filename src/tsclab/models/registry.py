@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ParameterError
+from .thin_film import ThinFilmModel
 from .two_surface import TwoSurfaceModel
 
 __all__ = ["MODELS", "make_model"]
@@ -19,6 +20,7 @@ __all__ = ["MODELS", "make_model"]
 #: name -> model class. Add a model here to make it available to ``--model``.
 MODELS: dict[str, type] = {
     "two-surface": TwoSurfaceModel,
+    "thin-film": ThinFilmModel,
 }
 
 
