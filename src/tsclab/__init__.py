@@ -13,6 +13,7 @@ from .errors import (
     UnresolvedNumericsError,
     UnsupportedFormatError,
 )
+from .io import open
 from .results import Result, to_dataframe, write_records
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "UnresolvedNumericsError",
     "UnsupportedFormatError",
     "__version__",
+    "open",
     "to_dataframe",
     "write_records",
 ]

@@ -1,0 +1,253 @@
+"""Plain text tables: two-column data for the analyses, multi-column tables with a header line,
+and musrfit ``msr2data`` parameter tables."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+
+from .._version import __version__
+from ..errors import FileFormatError
+from ._common import PathLike, decode, read_bytes, snake, unit_of
+
+__all__ = ["read_musrfit_table", "read_text_table", "read_two_column"]
+
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """(header cells or None, [(line number, cells)]) of a delimited text table.
+
+    Comment lines start with ``#``; the first non-comment line is a header when any of its
+    cells is not a number."""
+    text = decode(read_bytes(path))
+    if "\x00" in text[:4096]:
+        raise FileFormatError(path, "binary content: not a text table")
+    lines = text.splitlines()
+    header = None
+    rows = []
+    delim = None
+    for i, line in enumerate(lines, start=1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if delim is None:
+            delim = "\t" if "\t" in s else ("," if "," in s else (";" if ";" in s else None))
+        cells = [c.strip() for c in (s.split(delim) if delim else s.split())]
+        if delim in ("\t", ","):
+            while cells and cells[-1] == "":
+                cells.pop()
+        if header is None and not rows and not all(_isnum(c) for c in cells):
+            header = cells
+            continue
+        rows.append((i, cells))
+    return header, rows
+
+
+def _isnum(c: str) -> bool:
+    try:
+        float(c)
+    except ValueError:
+        return False
+    return True
+
+
+def read_two_column(
+    path: PathLike, x_name: str, x_units: str, y_name: str, y_units: str
+) -> xr.Dataset:
+    """Read a two-column text file (CSV, whitespace or TAB; ``#`` comments; one header line
+    allowed) into a Dataset with dimension ``x_name`` and variable ``y_name``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    x_name, x_units
+        Name and units of the first column (becomes the dimension coordinate).
+    y_name, y_units
+        Name and units of the second column.
+
+    Raises
+    ------
+    FileFormatError
+        A row without exactly two columns, a non-numeric cell or a NaN/inf (with its line).
+
+    Examples
+    --------
+    >>> ds = read_two_column("rt.csv", "temperature", "K", "r_ohm", "ohm")  # doctest: +SKIP
+    """
+    header, rows = _rows(path)
+    if not rows:
+        raise FileFormatError(path, "no numeric rows")
+    if header is not None and len(header) != 2:
+        raise FileFormatError(path, f"header names {len(header)} columns, expected 2", line=None)
+    xs, ys = [], []
+    for line, cells in rows:
+        if len(cells) != 2:
+            raise FileFormatError(path, f"{len(cells)} columns, expected 2", line=line)
+        try:
+            x, y = float(cells[0]), float(cells[1])
+        except ValueError:
+            raise FileFormatError(path, "non-numeric value", line=line) from None
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise FileFormatError(path, "NaN or infinite value", line=line)
+        xs.append(x)
+        ys.append(y)
+    return xr.Dataset(
+        {y_name: (x_name, np.asarray(ys), {"units": y_units, "long_name": y_name})},
+        coords={x_name: (x_name, np.asarray(xs), {"units": x_units})},
+        attrs={
+            "source_file": str(path),
+            "instrument": "text",
+            "tsclab_version": __version__,
+            "original_columns": header or [],
+        },
+    )
+
+
+def read_text_table(path: PathLike) -> xr.Dataset:
+    """Read a delimited text table with a header line (``bias (mV)  dI/dV_1 ...``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimension ``point``; one variable per column named ``<snake name>[_<unit>]`` with the
+        header cell in ``original_name`` and the unit (from ``(unit)``) in ``units``. NaN cells
+        are kept.
+
+    Raises
+    ------
+    FileFormatError
+        No header, ragged rows or non-numeric cells (with the line).
+    """
+    header, rows = _rows(path)
+    if header is None:
+        raise FileFormatError(path, "no header line naming the columns", line=1)
+    if not rows:
+        raise FileFormatError(path, "no numeric rows")
+    n = len(header)
+    arr = np.empty((len(rows), n))
+    for k, (line, cells) in enumerate(rows):
+        if len(cells) != n:
+            raise FileFormatError(path, f"{len(cells)} columns, the header names {n}", line=line)
+        try:
+            arr[k] = [float(c) for c in cells]
+        except ValueError:
+            raise FileFormatError(path, "non-numeric value", line=line) from None
+    data_vars = {}
+    for j, h in enumerate(header):
+        base, unit = unit_of(h)
+        name = snake(base) + (
+            ("_" + re.sub(r"[^0-9A-Za-z]+", "_", unit).strip("_")) if unit else ""
+        )
+        while name in data_vars:
+            name += "_"
+        data_vars[name] = (
+            "point",
+            arr[:, j],
+            {"units": unit, "long_name": base, "original_name": h},
+        )
+    return xr.Dataset(
+        data_vars,
+        coords={"point": ("point", np.arange(len(rows)))},
+        attrs={"source_file": str(path), "instrument": "text", "tsclab_version": __version__},
+    )
+
+
+def read_musrfit_table(path: PathLike) -> xr.Dataset:
+    """Read a musrfit ``msr2data`` ASCII table (``msr2data ... data`` output).
+
+    The header line names ``<par>``, ``<par>PosErr``, ``<par>NegErr`` for each fit parameter
+    (MINOS errors; both equal to the HESSE error when MINOS was not run), ``<data>Err`` for the
+    run's own data (``dataT``, ``dataTErr``, ``dataB``, ``dataE``...), and ``CHISQ``/``maxLH``,
+    ``NDF``, ``CHISQred``, ``RUN``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimension ``run`` (coordinate: the run numbers). For each parameter ``p``: variables
+        ``p``, ``p_pos_err`` (positive error) and ``p_neg_err`` (negative error, stored as a
+        positive magnitude); ``x_err`` for symmetric errors. ``temperature_K`` (from
+        ``dataT``), ``field_G`` (``dataB``, gauss as musrfit writes it) and
+        ``energy_keV`` (``dataE``) are copied under canonical names.
+
+    Reference: A. Suter and B. M. Wojek, Phys. Procedia 30, 69 (2012) (musrfit); the column
+    layout follows ``PMsr2Data::WriteOutput``.
+
+    Raises
+    ------
+    FileFormatError
+        No header, ragged rows, non-numeric cells, or no RUN column.
+    """
+    text = decode(read_bytes(path))
+    lines = [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1)]
+    lines = [(i, s) for i, s in lines if s and not s.startswith("#")]
+    if not lines:
+        raise FileFormatError(path, "empty file")
+    hline, hdr = lines[0]
+    names = hdr.split()
+    if "RUN" not in names:
+        raise FileFormatError(path, "no RUN column: not an msr2data table", line=hline, key="RUN")
+    n = len(names)
+    arr = np.empty((len(lines) - 1, n))
+    for k, (i, s) in enumerate(lines[1:]):
+        cells = s.split()
+        if len(cells) != n:
+            raise FileFormatError(path, f"{len(cells)} columns, the header names {n}", line=i)
+        try:
+            arr[k] = [float(c) for c in cells]
+        except ValueError:
+            raise FileFormatError(path, "non-numeric value", line=i) from None
+    if arr.shape[0] == 0:
+        raise FileFormatError(path, "no data rows", line=hline)
+    col = {nm: arr[:, j] for j, nm in enumerate(names)}
+    run = col["RUN"].astype(np.int64)
+    data_vars: dict[str, tuple] = {}
+    for nm in names:
+        if nm == "RUN" or re.search(r"(PosErr|NegErr|Err)$", nm):
+            continue
+        attrs = {"original_name": nm}
+        data_vars[nm] = ("run", col[nm], attrs)
+        if nm + "PosErr" in col:
+            data_vars[nm + "_pos_err"] = (
+                "run",
+                np.abs(col[nm + "PosErr"]),
+                {"original_name": nm + "PosErr"},
+            )
+        if nm + "NegErr" in col:
+            data_vars[nm + "_neg_err"] = (
+                "run",
+                np.abs(col[nm + "NegErr"]),
+                {"original_name": nm + "NegErr"},
+            )
+        if nm + "Err" in col:
+            data_vars[nm + "_err"] = (
+                "run",
+                np.abs(col[nm + "Err"]),
+                {"original_name": nm + "Err"},
+            )
+    canon = {
+        "dataT": ("temperature_K", "K"),
+        "dataB": ("field_G", "G"),
+        "dataE": ("energy_keV", "keV"),
+    }
+    for src, (dst, unit) in canon.items():
+        if src in data_vars:
+            data_vars[dst] = ("run", col[src], {"units": unit, "original_name": src})
+            if src + "_err" in data_vars:
+                data_vars[dst.rsplit("_", 1)[0] + "_err_" + unit] = (
+                    "run",
+                    data_vars[src + "_err"][1],
+                    {"units": unit, "original_name": src + "Err"},
+                )
+    return xr.Dataset(
+        data_vars,
+        coords={"run": ("run", run)},
+        attrs={
+            "source_file": str(path),
+            "instrument": "musrfit msr2data",
+            "tsclab_version": __version__,
+        },
+    )
