@@ -292,7 +292,7 @@ def write_gwyddion_text(ds: xr.Dataset, path: PathLike, var: str | None = None) 
     dy = (y[-1] - y[0]) / (y.size - 1) if y.size > 1 else 1.0
     out = io.StringIO()
     out.write("# Channel: " + str(da.attrs.get("long_name", var)) + "\n")
-    out.write(f"# Width: {dx * x.size!r} nm\n# Height: {dy * y.size!r} nm\n")
+    out.write(f"# Width: {float(dx * x.size)!r} nm\n# Height: {float(dy * y.size)!r} nm\n")
     out.write("# Value units: " + str(da.attrs.get("units", "")) + "\n")
     np.savetxt(out, da.to_numpy(), delimiter="\t", fmt="%.10e")
     return atomic_write(path, out.getvalue())
