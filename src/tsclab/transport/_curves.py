@@ -75,6 +75,8 @@ def _split_monotonic(x: np.ndarray, tol: float, min_points: int = 4) -> list[_Br
             cuts.append(ext_i + 1)  # the extreme ends the old branch
             direction = -direction
             ext_i = i
+    if direction == 0:
+        return []  # never moved by more than tol: not a sweep
     cuts.append(n)
     out: list[_Branch] = []
     for a, b in itertools.pairwise(cuts):
