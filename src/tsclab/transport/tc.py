@@ -273,7 +273,12 @@ def tc_criteria(
     rn_s = float(poly(T_s))
     kind = "linear" if normal_order == 1 else "quadratic"
     win_txt = f"R_N(T) {kind} fit on {T_a:.4g}-{T_b:.4g} K"
-    extra0 = {"r_normal_ohm": rn_s, "noise_ohm": noise, "normal_window_K": [T_a, T_b]}
+    extra0 = {
+        "r_normal_ohm": rn_s,
+        "noise_ohm": noise,
+        "normal_window_K": [T_a, T_b],
+        "normal_poly_coef": [float(c) for c in coef],  # numpy.polyval order, ohm and K
+    }
     records: list[Result] = []
 
     def crossing(frac: float, q: str, crit: str) -> Result:
