@@ -1,3 +1,26 @@
-"""topology."""
+"""Topology: FHS Chern numbers, phase diagrams by gap closings, ribbons and chiral edge modes."""
 
-__all__: list[str] = []
+from .chern import ChernResult, chern_number, fhs_flux, hall_conductance_S, resolution_threshold
+from .phase_diagram import brute_force_phase_diagram, phase_diagram
+from .ribbon import (
+    EdgeModeCount,
+    count_edge_modes,
+    ribbon_blocks,
+    ribbon_hamiltonian,
+    ribbon_spectrum,
+)
+
+__all__ = [
+    "ChernResult",
+    "EdgeModeCount",
+    "brute_force_phase_diagram",
+    "chern_number",
+    "count_edge_modes",
+    "fhs_flux",
+    "hall_conductance_S",
+    "phase_diagram",
+    "resolution_threshold",
+    "ribbon_blocks",
+    "ribbon_hamiltonian",
+    "ribbon_spectrum",
+]

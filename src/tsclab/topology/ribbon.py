@@ -1,0 +1,451 @@
+r"""Ribbons (periodic in x, open in y) and their chiral Majorana edge modes.
+
+The ribbon Hamiltonian is built generically from the model's lattice regularization: for a model
+with nearest-neighbour range in y,
+
+.. math::
+
+    H(k_x, k_y) = H_0(k_x) + T(k_x)\,e^{ik_y} + T(k_x)^\dagger e^{-ik_y},
+
+and :math:`H_0, T` follow from three samples :math:`k_y = 0, \pi/2, \pi` (a fourth sample checks
+the range; longer-range models are refused). The same decomposition of the BdG Hamiltonian gives
+the hole block from the model's own ``bdg_hamiltonian`` (no hand-written conjugation). In real
+space, with sites :math:`y = 0 \ldots W-1`, :math:`T` is the block in row y, column y+1
+(PHYSICS.md §3.8: :math:`A\sin k_y \to (A/2i)\,\tau_z\sigma_x` as the coefficient of
+:math:`\psi_{y+1}`; :math:`2B(2-\cos k_x-\cos k_y) \to` on-site :math:`2B(2-\cos k_x)` plus
+hopping :math:`-B\tau_x`).
+
+Structure used by :func:`ribbon_spectrum`:
+
+* the ribbon matrix is banded (bandwidth :math:`2d-1` for d orbitals per site); eigenvalues in
+  the window :math:`|E| < E_\mathrm{win}` come from LAPACK's banded solver
+  (:func:`scipy.linalg.eig_banded` with ``select="v"``), eigenvectors of only those states from
+  inverse iteration with a banded LU (block inverse iteration + Rayleigh–Ritz inside degenerate
+  clusters);
+* the number of eigenvalues in the window is first counted for every kx at once by Sylvester's
+  law of inertia on a block LDL^T factorization (a block Sturm sequence, no diagonalization);
+  only momenta with states in the window are diagonalized;
+* particle–hole symmetry :math:`E(-k_x) = -E(k_x)` (with the same site densities): on a grid
+  symmetric about 0 only :math:`k_x \ge 0` is diagonalized.
+
+Edge modes are counted per edge (PHYSICS.md §3.8) as
+
+.. math::
+
+    n_\mathrm{edge}(0 < E < \Delta_\mathrm{qp}, +k_0)
+    - n_\mathrm{edge}(0 < E < \Delta_\mathrm{qp}, -k_0)
+
+over states with edge weight > 0.7, where the lower edge is :math:`y < W/3` and the upper
+edge :math:`y \ge W - W/3`; :math:`k_0 \ne 0` avoids the k = 0 point where the two edges'
+branches are degenerate and mix. In an N phase the lower edge gives N and the upper edge -N.
+
+References
+----------
+X.-L. Qi, T. L. Hughes, S.-C. Zhang, PRB 82, 184516 (2010) (chiral Majorana edge modes, one per
+unit of N); LAPACK Users' Guide (zhbevx, zgbtrf); PHYSICS.md §2.4, §3.8.
+
+Examples
+--------
+>>> from tsclab.models import make_model
+>>> m = make_model("two-surface", m0=0.2, lam=0.2062, delta_b=0.1)
+>>> c = count_edge_modes(m, width=80)
+>>> c.lower, c.upper
+(-1, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as sla
+import xarray as xr
+
+from ..errors import ParameterError
+from ..spectra.kgrid import KMesh
+from ..spectra.solvers import Kind, gap_on_mesh, hamiltonian_on_k
+
+__all__ = [
+    "EdgeModeCount",
+    "count_edge_modes",
+    "ribbon_blocks",
+    "ribbon_hamiltonian",
+    "ribbon_spectrum",
+]
+
+_EDGE_WEIGHT = 0.7
+_RANGE_TOL = 1e-10
+
+
+def ribbon_blocks(model, kx, kind: Kind = "bdg") -> tuple[np.ndarray, np.ndarray]:
+    """On-site block :math:`H_0(k_x)` and y-hopping :math:`T(k_x)` (row y, column y+1).
+
+    Parameters
+    ----------
+    model
+        Any tsclab lattice model with nearest-neighbour range in y.
+    kx
+        Momenta (rad), any shape.
+
+    Returns
+    -------
+    h0, t
+        Shapes ``(*kx.shape, d, d)``.
+
+    Raises
+    ------
+    ParameterError
+        When the model has longer range in y (or is not a lattice model).
+    """
+    kx = np.asarray(kx, dtype=float)
+
+    def h(ky: float) -> np.ndarray:
+        return hamiltonian_on_k(model, kx, np.full_like(kx, ky), kind)
+
+    h_0, h_half, h_pi = h(0.0), h(np.pi / 2), h(np.pi)
+    h0 = 0.5 * (h_0 + h_pi)
+    s = 0.5 * (h_0 - h_pi)  # T + T^dagger
+    a = -1j * (h_half - h0)  # T - T^dagger
+    t = 0.5 * (s + a)
+    probe = 0.7390851332  # a generic ky for the range check
+    pred = h0 + t * np.exp(1j * probe) + np.conj(np.swapaxes(t, -1, -2)) * np.exp(-1j * probe)
+    err = float(np.abs(h(probe) - pred).max(initial=0.0))
+    if err > _RANGE_TOL * max(1.0, float(np.abs(h_0).max(initial=0.0))):
+        raise ParameterError(
+            "model", getattr(model, "name", "model"),
+            "the ribbon needs a lattice model with nearest-neighbour range in y "
+            f"(Fourier check failed by {err:.2e})",
+        )  # fmt: skip
+    return h0, t
+
+
+def ribbon_hamiltonian(model, kx: float, width: int, kind: Kind = "bdg") -> np.ndarray:
+    """Dense ribbon Hamiltonian at one kx, shape ``(width*d, width*d)`` (site-major order)."""
+    width = _check_width(width)
+    h0, t = ribbon_blocks(model, np.asarray(kx, dtype=float), kind)
+    d = h0.shape[-1]
+    out = np.zeros((width * d, width * d), dtype=complex)
+    for y in range(width):
+        out[y * d : (y + 1) * d, y * d : (y + 1) * d] = h0
+        if y + 1 < width:
+            out[y * d : (y + 1) * d, (y + 1) * d : (y + 2) * d] = t
+            out[(y + 1) * d : (y + 2) * d, y * d : (y + 1) * d] = np.conj(t.T)
+    return out
+
+
+def _check_width(width) -> int:
+    if isinstance(width, bool) or int(width) != width or width < 2:
+        raise ParameterError("width", width, "the ribbon width must be an integer >= 2 sites")
+    return int(width)
+
+
+def _upper_band(h0: np.ndarray, t: np.ndarray, width: int) -> np.ndarray:
+    """Upper banded storage ab[u + i - j, j] = H[i, j] for a batch of kx, shape (nk, u+1, n)."""
+    d = h0.shape[-1]
+    n = width * d
+    u = 2 * d - 1
+    ab = np.zeros((h0.shape[0], u + 1, n), dtype=complex)
+    for o in range(u + 1):
+        i = np.arange(n - o)
+        j = i + o
+        al, be = i % d, j % d
+        jump = (j // d) - (i // d)  # 0: on-site block, 1: hopping block, 2: outside the band
+        vals = np.where(jump[None, :] == 0, h0[:, al, be], t[:, al, be])
+        vals = np.where(jump[None, :] <= 1, vals, 0.0)
+        ab[:, u - o, o:] = vals
+    return ab
+
+
+def _full_band(ab: np.ndarray) -> np.ndarray:
+    """Upper Hermitian band (u+1, n) -> general band (2u+1, n) for LU: gb[u + i - j, j]."""
+    u1, n = ab.shape
+    u = u1 - 1
+    gb = np.zeros((2 * u + 1, n), dtype=complex)
+    gb[: u + 1] = ab
+    for o in range(1, u + 1):  # lower part: H[j+o, j] = conj(H[j, j+o])
+        gb[u + o, : n - o] = np.conj(ab[u - o, o:])
+    return gb
+
+
+def _band_matvec(ab: np.ndarray, x: np.ndarray) -> np.ndarray:
+    u = ab.shape[0] - 1
+    n = ab.shape[1]
+    y = ab[u][:, None] * x
+    for o in range(1, u + 1):
+        diag = ab[u - o, o:][:, None]  # H[i, i+o], i = 0..n-o-1
+        y[: n - o] += diag * x[o:]
+        y[o:] += np.conj(diag) * x[: n - o]
+    return y
+
+
+_gbtrf, _gbtrs = sla.get_lapack_funcs(("gbtrf", "gbtrs"), dtype=complex)
+
+
+def _eigvecs_inverse_iteration(
+    ab: np.ndarray, energies: np.ndarray, rng: np.random.Generator, n_iter: int = 2
+) -> np.ndarray:
+    """Eigenvectors of the banded Hermitian matrix for the given (selected) eigenvalues."""
+    u = ab.shape[0] - 1
+    n = ab.shape[1]
+    gb = _full_band(ab)
+    scale = max(1.0, float(np.abs(ab).max()))
+    vecs = np.empty((n, energies.size), dtype=complex)
+    if energies.size == 0:
+        return vecs
+    # clusters of (nearly) degenerate eigenvalues are treated as one block
+    cut = np.flatnonzero(np.diff(energies) > 1e-7 * scale) + 1
+    for block in np.split(np.arange(energies.size), cut):
+        sigma = float(energies[block].mean()) + 1e-11 * scale
+        lu_ab = np.zeros((3 * u + 1, n), dtype=complex)
+        lu_ab[u:] = gb
+        lu_ab[2 * u] -= sigma  # the diagonal of H - sigma
+        lu, piv, _info = _gbtrf(lu_ab, u, u)
+        x = rng.standard_normal((n, block.size)) + 0j
+        for _ in range(n_iter):
+            x, _info = _gbtrs(lu, u, u, x, piv)
+            x, _ = np.linalg.qr(x)
+        if block.size > 1:  # Rayleigh-Ritz inside the cluster
+            hx = _band_matvec(ab, x)
+            _, w = np.linalg.eigh(np.conj(x.T) @ hx)
+            x = x @ w
+        vecs[:, block] = x
+    return vecs
+
+
+def _diagonalize(ab_k: np.ndarray, window: float, rng, want_vectors: bool):
+    w = sla.eig_banded(ab_k, select="v", select_range=(-window, window), eigvals_only=True,
+                       check_finite=False)  # fmt: skip
+    if not want_vectors or w.size == 0:
+        return w, None
+    return w, _eigvecs_inverse_iteration(ab_k, w, rng)
+
+
+def _negative_count(h0: np.ndarray, t: np.ndarray, width: int, sigma: float) -> np.ndarray:
+    """Number of eigenvalues below ``sigma`` of each ribbon (batched over kx), by inertia.
+
+    Block LDL^T of the block-tridiagonal ribbon: D_0 = H_0 - sigma, D_{y+1} = H_0 - sigma -
+    T^dagger D_y^{-1} T; by Sylvester's law of inertia the number of negative eigenvalues of
+    H - sigma is the sum of those of the D_y (block Sturm sequence).
+    """
+    eye = np.eye(h0.shape[-1])
+    a = h0 - sigma * eye
+    th = np.conj(np.swapaxes(t, -1, -2))
+    dmat = a
+    count = np.zeros(h0.shape[0], dtype=int)
+    for _ in range(width - 1):
+        count += (np.linalg.eigvalsh(dmat) < 0).sum(axis=-1)
+        dmat = a - th @ np.linalg.solve(dmat, t)
+        dmat = 0.5 * (dmat + np.conj(np.swapaxes(dmat, -1, -2)))
+    count += (np.linalg.eigvalsh(dmat) < 0).sum(axis=-1)
+    return count
+
+
+def _count_in_window(h0: np.ndarray, t: np.ndarray, width: int, window: float) -> np.ndarray:
+    """Eigenvalues in (-window, window) per kx (Sylvester inertia, no diagonalization)."""
+    return _negative_count(h0, t, width, window) - _negative_count(h0, t, width, -window)
+
+
+@dataclass(frozen=True)
+class EdgeModeCount:
+    """Chiral edge branches per edge (PHYSICS.md §3.8).
+
+    Attributes
+    ----------
+    lower, upper
+        Net chiral branches on the lower (y < W/3) and upper (y >= W - W/3) edge.
+    k0
+        Momentum used (rad).
+    energy_window
+        States counted have 0 < E < energy_window (eV): the bulk quasiparticle gap.
+    bulk_gap
+        Bulk quasiparticle gap min|E| on the reference mesh (eV).
+    """
+
+    lower: int
+    upper: int
+    k0: float
+    energy_window: float
+    bulk_gap: float
+
+    def to_dict(self) -> dict:
+        return {
+            "lower": self.lower,
+            "upper": self.upper,
+            "k0": self.k0,
+            "energy_window": self.energy_window,
+            "bulk_gap": self.bulk_gap,
+        }
+
+
+def _bulk_gap(model, kind: Kind, nk: int = 96) -> float:
+    return float(gap_on_mesh(model, KMesh.uniform(nk), kind).min_gap)
+
+
+def _velocity_x(model, kind: Kind) -> float:
+    k = np.linspace(-np.pi, np.pi, 9)
+    step = 1e-4
+    dh = (hamiltonian_on_k(model, k + step, 0 * k, kind)
+          - hamiltonian_on_k(model, k - step, 0 * k, kind)) / (2 * step)  # fmt: skip
+    return float(np.linalg.norm(dh, 2, axis=(-2, -1)).max())
+
+
+def _edge_weights(vecs: np.ndarray, width: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+    dens = (np.abs(vecs) ** 2).reshape(width, d, -1).sum(axis=1)
+    third = width // 3
+    return dens[:third].sum(axis=0), dens[width - third :].sum(axis=0)
+
+
+def count_edge_modes(
+    model,
+    width: int = 80,
+    *,
+    k0: float | None = None,
+    weight_threshold: float = _EDGE_WEIGHT,
+    bulk_gap: float | None = None,
+    seed: int = 0,
+) -> EdgeModeCount:
+    """Count chiral Majorana branches per edge of a BdG ribbon.
+
+    Parameters
+    ----------
+    model
+        Lattice model (BdG).
+    width
+        Ribbon width in sites (must exceed the edge-state decay length v/gap many times).
+    k0
+        Momentum of the count (rad); default ``bulk_gap / (2 v)`` with v the largest
+        :math:`\\|\\partial_{k_x} H\\|` along :math:`k_y = 0`, so that the branches sit well
+        inside the gap and away from k = 0.
+    weight_threshold
+        Minimum edge weight of a counted state.
+    bulk_gap
+        Bulk quasiparticle gap min|E| (eV); computed on a 96 x 96 mesh when None.
+
+    Returns
+    -------
+    EdgeModeCount
+    """
+    width = _check_width(width)
+    gap = _bulk_gap(model, "bdg") if bulk_gap is None else float(bulk_gap)
+    if k0 is None:
+        k0 = 0.5 * gap / _velocity_x(model, "bdg") if gap > 0 else 0.04
+    if not np.isfinite(k0) or k0 <= 0 or k0 >= np.pi:
+        raise ParameterError("k0", k0, "must lie in (0, pi)")
+    rng = np.random.default_rng(seed)
+    h0, t = ribbon_blocks(model, np.array([k0, -k0]), "bdg")
+    d = h0.shape[-1]
+    ab = _upper_band(h0, t, width)
+    counts = {"lower": 0, "upper": 0}
+    for sign, ab_k in zip((1, -1), ab, strict=True):
+        w, v = _diagonalize(ab_k, gap, rng, True)
+        if w.size == 0:
+            continue
+        low, up = _edge_weights(v, width, d)
+        pos = (w > 0) & (w < gap)
+        counts["lower"] += sign * int(np.sum(pos & (low > weight_threshold)))
+        counts["upper"] += sign * int(np.sum(pos & (up > weight_threshold)))
+    return EdgeModeCount(counts["lower"], counts["upper"], float(k0), gap, gap)
+
+
+def ribbon_spectrum(
+    model,
+    width: int = 100,
+    nk: int = 201,
+    *,
+    kx: np.ndarray | None = None,
+    energy_window: float | None = None,
+    use_particle_hole: bool = True,
+    count: bool = True,
+    seed: int = 0,
+) -> xr.Dataset:
+    """Low-energy BdG spectrum of a ribbon with edge weights (and the edge-mode count).
+
+    Parameters
+    ----------
+    model
+        Lattice model (BdG).
+    width
+        Sites across the ribbon.
+    nk
+        Number of kx points on :math:`[-\\pi, \\pi]` (used when ``kx`` is None).
+    kx
+        Explicit momenta (rad).
+    energy_window
+        Keep states with :math:`|E|` below it (eV); default twice the bulk quasiparticle gap.
+    use_particle_hole
+        Diagonalize only :math:`k_x \\ge 0` when the grid is symmetric (E(-k) = -E(k)).
+    count
+        Also count the chiral edge branches (:func:`count_edge_modes`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over dim ``state`` (all kept states, flattened): ``kx`` (rad), ``energy`` (eV),
+        ``weight_lower``, ``weight_upper``; attrs ``width``, ``bulk_gap`` and the edge counts.
+
+    Examples
+    --------
+    >>> from tsclab.models import make_model
+    >>> ds = ribbon_spectrum(make_model("two-surface", m0=0.2, lam=0.2062, delta_b=0.1),
+    ...                      width=80, nk=21)
+    >>> int(ds.attrs["edge_modes_lower"]), int(ds.attrs["edge_modes_upper"])
+    (-1, 1)
+    """
+    width = _check_width(width)
+    kx = np.linspace(-np.pi, np.pi, int(nk)) if kx is None else np.asarray(kx, dtype=float)
+    if kx.ndim != 1 or kx.size < 1:
+        raise ParameterError("kx", kx.shape, "a 1D array of momenta is required")
+    gap = _bulk_gap(model, "bdg")
+    window = 2 * gap if energy_window is None else float(energy_window)
+    if not np.isfinite(window) or window <= 0:
+        raise ParameterError("energy_window", energy_window, "must be > 0")
+    rng = np.random.default_rng(seed)
+    symmetric = use_particle_hole and np.allclose(np.sort(kx), np.sort(-kx), atol=1e-12)
+    todo = np.flatnonzero(kx >= 0) if symmetric else np.arange(kx.size)
+    h0, t = ribbon_blocks(model, kx[todo], "bdg")
+    d = h0.shape[-1]
+    ab = _upper_band(h0, t, width)
+    # only kx with states in the window are diagonalized (inertia count first)
+    n_in = _count_in_window(h0, t, width, window)
+    ks, es, wl, wu = [], [], [], []
+    for idx, ab_k, n_k in zip(todo, ab, n_in, strict=True):
+        if n_k == 0:
+            continue
+        w, v = _diagonalize(ab_k, window, rng, True)
+        if w.size == 0:
+            continue
+        low, up = _edge_weights(v, width, d)
+        ks.append(np.full(w.size, kx[idx]))
+        es.append(w)
+        wl.append(low)
+        wu.append(up)
+        if symmetric and kx[idx] > 0:  # particle-hole partner at -kx: -E, same site densities
+            ks.append(np.full(w.size, -kx[idx]))
+            es.append(-w[::-1])
+            wl.append(low[::-1])
+            wu.append(up[::-1])
+    cat = lambda a: np.concatenate(a) if a else np.zeros(0)  # noqa: E731
+    attrs = {
+        "model": getattr(model, "name", type(model).__name__),
+        "width": width,
+        "nk": int(kx.size),
+        "bulk_gap": gap,
+        "energy_window": window,
+        "edge_definition": "lower: y < W/3, upper: y >= W - W/3 (W/3 rounded down)",
+        "particle_hole_used": int(symmetric),
+    }
+    if count:
+        c = count_edge_modes(model, width, bulk_gap=gap, seed=seed)
+        attrs.update(edge_modes_lower=c.lower, edge_modes_upper=c.upper, edge_count_k0=c.k0)
+    ds = xr.Dataset(
+        {
+            "energy": ("state", cat(es), {"units": "eV", "long_name": "BdG energy"}),
+            "weight_lower": ("state", cat(wl), {"units": "1",
+                                                "long_name": "weight on the lower edge"}),
+            "weight_upper": ("state", cat(wu), {"units": "1",
+                                                "long_name": "weight on the upper edge"}),
+        },
+        coords={"kx": ("state", cat(ks), {"units": "rad", "long_name": "kx"})},
+        attrs=attrs,
+    )  # fmt: skip
+    return ds.sortby(["kx", "energy"])
