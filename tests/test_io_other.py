@@ -149,7 +149,7 @@ def test_two_column_variants(tmp_path, text):
         ("1 2 3\n", 1, "3 columns"),
         ("1 2\n3 x\n", 2, "non-numeric"),
         ("1 2\n3 nan\n", 2, "NaN"),
-        ("a b c\n1 2\n", None, "header"),
+        ("a b c\n1 2\n", 1, "header"),
     ],
 )
 def test_two_column_errors(tmp_path, text, line, fragment):

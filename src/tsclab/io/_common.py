@@ -41,6 +41,12 @@ def decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+def _nul_line(raw: bytes) -> int:
+    """1-based line of the first NUL byte (where a text file turns binary)."""
+    i = raw.find(b"\x00")
+    return raw.count(b"\n", 0, max(i, 0)) + 1
+
+
 def text_encoding(raw: bytes) -> str:
     """The codec :func:`decode` would use for ``raw``."""
     try:

@@ -69,7 +69,7 @@ def read_gwy(path: PathLike) -> xr.Dataset:
     except Exception as exc:  # gwyfile raises bare ValueError/KeyError/struct.error
         raise FileFormatError(path, f"corrupt Gwyddion container ({exc})") from None
     if not fields:
-        raise FileFormatError(path, "no data channels (/N/data) in the container")
+        raise FileFormatError(path, "no data channels in the container", key="/0/data")
     data_vars = {}
     coords = None
     skipped = []
@@ -208,7 +208,7 @@ def read_gwyddion_text(
     header: dict[str, str] = {}
     rows: list[list[float]] = []
     ncol = None
-    for i, line in enumerate(text.splitlines(), start=1):
+    for i, line in enumerate(text.split("\n"), start=1):
         s = line.strip()
         if not s:
             continue

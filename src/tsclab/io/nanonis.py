@@ -28,7 +28,7 @@ import xarray as xr
 from .._version import __version__
 from ..errors import FileFormatError
 from ..results import atomic_write
-from ._common import PathLike, decode, parse_float, read_bytes, snake, unit_of
+from ._common import PathLike, _nul_line, decode, parse_float, read_bytes, snake, unit_of
 
 __all__ = [
     "read_3ds",
@@ -170,7 +170,9 @@ def _split_nanonis_header(text: str, path: PathLike) -> tuple[dict[str, str], in
         if key and (key not in header or not header[key]):
             header[key] = value
     if data_i is None:
-        raise FileFormatError(path, "no [DATA] section: not a Nanonis spectroscopy file")
+        raise FileFormatError(
+            path, "no [DATA] section: not a Nanonis spectroscopy file", key="[DATA]"
+        )
     return header, data_i, data_i + 1
 
 
@@ -210,7 +212,9 @@ def read_nanonis_spectrum(path: PathLike) -> xr.Dataset:
     """
     raw = read_bytes(path)
     if b"\x00" in raw[:4096]:
-        raise FileFormatError(path, "binary content: not a Nanonis spectroscopy text file")
+        raise FileFormatError(
+            path, "binary content: not a Nanonis spectroscopy text file", line=_nul_line(raw)
+        )
     text = decode(raw)
     header, _data_i, col_i = _split_nanonis_header(text, path)
     lines = text.split("\n")
@@ -541,7 +545,9 @@ def read_sxm(path: PathLike) -> xr.Dataset:
     raw = read_bytes(path)
     end = raw.find(b":SCANIT_END:")
     if not raw.startswith(b":NANONIS_VERSION:") or end < 0:
-        raise FileFormatError(path, "not a Nanonis .sxm file (no :NANONIS_VERSION:/:SCANIT_END:)")
+        raise FileFormatError(
+            path, "not a Nanonis .sxm file (no :NANONIS_VERSION:/:SCANIT_END:)", key="SCANIT_END"
+        )
     header = _parse_sxm_header(decode(raw[:end]))
     start = raw.find(b"\x1a\x04", end)
     if start < 0:
@@ -772,7 +778,7 @@ def read_3ds(path: PathLike) -> xr.Dataset:
     raw = read_bytes(path)
     end = raw.find(b":HEADER_END:")
     if end < 0:
-        raise FileFormatError(path, "not a Nanonis .3ds file (no :HEADER_END:)")
+        raise FileFormatError(path, "not a Nanonis .3ds file (no :HEADER_END:)", key="HEADER_END")
     header = _parse_3ds_header(decode(raw[:end]))
     nl = raw.find(b"\n", end)
     start = (nl + 1) if nl >= 0 else len(raw)

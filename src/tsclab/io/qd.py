@@ -31,7 +31,7 @@ import xarray as xr
 from .._version import __version__
 from ..errors import FileFormatError
 from ..results import atomic_write
-from ._common import PathLike, decode, read_bytes, snake, text_encoding, unit_of
+from ._common import PathLike, _nul_line, decode, read_bytes, snake, text_encoding, unit_of
 
 __all__ = ["qd_channels", "read_qd_dat", "write_qd_dat"]
 
@@ -142,7 +142,10 @@ _INSTRUMENTS = [
 def _split(line: str, delim: str) -> list[str]:
     if delim == ",":
         # Header values may be quoted and contain commas.
-        fields = next(csv.reader([line], skipinitialspace=False), [])
+        try:
+            fields = next(csv.reader([line], skipinitialspace=False), [])
+        except csv.Error:  # a stray control character: fall back to a plain split
+            fields = line.split(delim)
     else:
         fields = line.split(delim)
     fields = [f.strip() for f in fields]
@@ -226,7 +229,9 @@ def _find_data_marker(text: str, path: PathLike) -> tuple[int, int]:
     """(character offset just after the ``[Data]`` line, 1-based line number of that line)."""
     m = re.search(r"^\s*\[Data\][^\n]*\n", text, re.MULTILINE | re.IGNORECASE)
     if m is None:
-        raise FileFormatError(path, "no [Data] section: not a complete Quantum Design .dat file")
+        raise FileFormatError(
+            path, "no [Data] section: not a complete Quantum Design .dat file", key="[Data]"
+        )
     return m.end(), text.count("\n", 0, m.start()) + 1
 
 
@@ -266,7 +271,9 @@ def read_qd_dat(path: PathLike) -> xr.Dataset:
     """
     raw = read_bytes(path)
     if b"\x00" in raw[:4096]:
-        raise FileFormatError(path, "binary content: not a Quantum Design .dat text file")
+        raise FileFormatError(
+            path, "binary content: not a Quantum Design .dat text file", line=_nul_line(raw)
+        )
     text = decode(raw)
     start, data_line = _find_data_marker(text, path)
     head = text[:start]
@@ -278,7 +285,7 @@ def read_qd_dat(path: PathLike) -> xr.Dataset:
     if not colline.strip():
         raise FileFormatError(path, "no column names after [Data]", line=data_line + 1)
     delim = "\t" if colline.count("\t") > colline.count(",") else ","
-    header_lines = head.splitlines()
+    header_lines = head.split("\n")
     meta = _parse_header(header_lines[1 : data_line - 1], delim, path)
     columns = _split(colline, delim)
     if len(set(columns)) != len(columns):
@@ -335,7 +342,7 @@ def _locate_bad_row(
         line = line.rstrip("\r")
         if not line.strip():
             continue
-        fields = line.split(delim) if delim != "," else next(csv.reader([line]), [])
+        fields = line.split(delim) if delim != "," else _split(line, delim)
         while len(fields) > ncol and fields[-1].strip() == "":
             fields.pop()
         if len(fields) > ncol:

@@ -87,7 +87,9 @@ def _isnum(c: str) -> bool:
 
 def _unsupported(path: PathLike, why: str) -> UnsupportedFormatError:
     listing = "; ".join(READERS.values())
-    return UnsupportedFormatError(path, f"no reader recognizes it ({why}). Readers: {listing}")
+    return UnsupportedFormatError(
+        path, f"no reader recognizes it ({why}). Readers: {listing}", line=1
+    )
 
 
 def _reader(name: str) -> Callable[..., xr.Dataset]:

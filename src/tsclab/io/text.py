@@ -17,18 +17,20 @@ __all__ = ["read_musrfit_table", "read_text_table", "read_two_column"]
 _SPLIT = re.compile(r"[\s,;]+")
 
 
-def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
-    """(header cells or None, [(line number, cells)]) of a delimited text table.
+def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]], int]:
+    """(header cells or None, [(line number, cells)], line of the header or of the end) of a
+    delimited text table.
 
     Comment lines start with ``#``; the first non-comment line is a header when any of its
     cells is not a number."""
     text = decode(read_bytes(path))
     if "\x00" in text[:4096]:
-        raise FileFormatError(path, "binary content: not a text table")
-    lines = text.splitlines()
+        raise FileFormatError(path, "binary content: not a text table", line=1)
+    lines = text.split("\n")
     header = None
     rows = []
     delim = None
+    hline = max(len(lines), 1)
     for i, line in enumerate(lines, start=1):
         s = line.strip()
         if not s or s.startswith("#"):
@@ -41,9 +43,10 @@ def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]]
                 cells.pop()
         if header is None and not rows and not all(_isnum(c) for c in cells):
             header = cells
+            hline = i
             continue
         rows.append((i, cells))
-    return header, rows
+    return header, rows, hline
 
 
 def _isnum(c: str) -> bool:
@@ -78,11 +81,11 @@ def read_two_column(
     --------
     >>> ds = read_two_column("rt.csv", "temperature", "K", "r_ohm", "ohm")  # doctest: +SKIP
     """
-    header, rows = _rows(path)
+    header, rows, hline = _rows(path)
     if not rows:
-        raise FileFormatError(path, "no numeric rows")
+        raise FileFormatError(path, "no numeric rows", line=hline)
     if header is not None and len(header) != 2:
-        raise FileFormatError(path, f"header names {len(header)} columns, expected 2", line=None)
+        raise FileFormatError(path, f"header names {len(header)} columns, expected 2", line=hline)
     xs, ys = [], []
     for line, cells in rows:
         if len(cells) != 2:
@@ -122,11 +125,11 @@ def read_text_table(path: PathLike) -> xr.Dataset:
     FileFormatError
         No header, ragged rows or non-numeric cells (with the line).
     """
-    header, rows = _rows(path)
+    header, rows, hline = _rows(path)
     if header is None:
         raise FileFormatError(path, "no header line naming the columns", line=1)
     if not rows:
-        raise FileFormatError(path, "no numeric rows")
+        raise FileFormatError(path, "no numeric rows", line=hline)
     n = len(header)
     arr = np.empty((len(rows), n))
     for k, (line, cells) in enumerate(rows):
@@ -182,10 +185,10 @@ def read_musrfit_table(path: PathLike) -> xr.Dataset:
         No header, ragged rows, non-numeric cells, or no RUN column.
     """
     text = decode(read_bytes(path))
-    lines = [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1)]
+    lines = [(i, ln.strip()) for i, ln in enumerate(text.split("\n"), 1)]
     lines = [(i, s) for i, s in lines if s and not s.startswith("#")]
     if not lines:
-        raise FileFormatError(path, "empty file")
+        raise FileFormatError(path, "empty file", line=1)
     hline, hdr = lines[0]
     names = hdr.split()
     if "RUN" not in names:
