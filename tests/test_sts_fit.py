@@ -1,0 +1,125 @@
+"""Single-spectrum Dynes fits (lmfit Model): round trips, real CDW negative control, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lmfit
+import numpy as np
+import pytest
+
+from tsclab.errors import ParameterError
+from tsclab.superconductivity.dynes import tunneling_conductance
+from tsclab.superconductivity.sts_fit import (
+    DynesModel,
+    estimate_noise,
+    fit_spectrum,
+    guess_dynes,
+)
+
+BIAS = np.linspace(-5, 5, 301)
+NBS2 = Path(__file__).parent / "data" / "janberges__nbs2cdw" / "Figure 3b.txt"
+
+
+def _synthetic(rng, delta, gamma, *, scale=1.0, noise=0.02, t=0.31, vrms=0.0):
+    clean = tunneling_conductance(BIAS, delta, gamma, t, scale=scale, modulation_rms_mV=vrms)
+    return clean + rng.normal(0.0, noise * scale, BIAS.size)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_round_trip_2pct_noise(seed):
+    # acceptance: Delta within 2 %, Gamma within 20 % at 2 % noise
+    rng = np.random.default_rng(seed)
+    delta, gamma, scale = rng.uniform(0.6, 1.5), rng.uniform(0.04, 0.12), rng.uniform(5, 50)
+    fit = fit_spectrum(BIAS, _synthetic(rng, delta, gamma, scale=scale), temperature_K=0.31)
+    d, g, s = (fit.record(q) for q in ("delta_meV", "gamma_meV", "scale"))
+    assert fit.ok and d.flags == ()
+    assert d.value == pytest.approx(delta, rel=0.02)
+    assert g.value == pytest.approx(gamma, rel=0.20)
+    assert s.value == pytest.approx(scale, rel=0.01)
+    assert abs(d.value - delta) < 5 * d.stderr  # the error bar is honest
+    assert fit.redchi == pytest.approx(1.0, abs=0.35)
+    assert d.unit == "meV" and "0.31 K" in d.criterion
+    assert isinstance(fit.model_result, lmfit.model.ModelResult)
+
+
+def test_round_trip_with_lockin_broadening(rng):
+    y = _synthetic(rng, 1.0, 0.05, vrms=0.1)
+    fit = fit_spectrum(BIAS, y, temperature_K=0.31, modulation_rms_mV=0.1)
+    assert fit.record("delta_meV").value == pytest.approx(1.0, rel=0.02)
+    assert fit.record("gamma_meV").value == pytest.approx(0.05, rel=0.2)
+    assert "lock-in 0.1 mV rms" in fit.record("delta_meV").criterion
+
+
+def test_decreasing_bias_axis_is_accepted(rng):
+    y = _synthetic(rng, 1.0, 0.05)
+    a = fit_spectrum(BIAS, y, temperature_K=0.31)
+    b = fit_spectrum(BIAS[::-1], y[::-1], temperature_K=0.31)
+    assert a.record("delta_meV").value == pytest.approx(b.record("delta_meV").value, rel=1e-6)
+
+
+def test_dynes_model_is_an_lmfit_model():
+    m = DynesModel(0.31)
+    assert set(m.param_names) == {"delta_meV", "gamma_meV", "scale"}
+    y = m.eval(bias_mV=BIAS, delta_meV=1.1, gamma_meV=0.06, scale=3.0)
+    r = m.fit(y, m.guess(y, bias_mV=BIAS), bias_mV=BIAS)
+    assert r.params["delta_meV"].value == pytest.approx(1.1, rel=1e-6)
+    assert r.params["gamma_meV"].value == pytest.approx(0.06, rel=1e-5)
+
+
+def test_guess_from_coherence_peaks(rng):
+    y = np.stack([_synthetic(rng, d, 0.05) for d in (0.7, 1.0, 1.4)])
+    d0, g0, s0 = guess_dynes(BIAS, y)
+    assert np.allclose(d0, [0.7, 1.0, 1.4], rtol=0.1)
+    assert np.all(g0 > 0) and np.allclose(s0, 1.0, rtol=0.08)  # N(5 meV) > 1
+
+
+def test_noise_estimate(rng):
+    assert estimate_noise(_synthetic(rng, 1.0, 0.05, noise=0.02)) == pytest.approx(0.02, rel=0.15)
+
+
+def test_flat_spectrum_is_no_gap(rng):
+    fit = fit_spectrum(BIAS, 1.0 + rng.normal(0, 0.02, BIAS.size), temperature_K=0.31)
+    d = fit.record("delta_meV")
+    assert not fit.ok
+    assert d.value is None and "no_gap" in d.flags
+    assert "fit_value" in d.extra
+
+
+def test_real_nbs2_cdw_spectra_are_poor_dynes_fits():
+    """Monolayer NbS2 at 0.35 K: a charge-density-wave gap, not superconductivity (negative
+    control; janberges/nbs2cdw, CC-BY-4.0, see tests/data/SOURCES.md)."""
+    data = np.loadtxt(NBS2, skiprows=1)
+    bias = data[:, 0]
+    for k in range(1, data.shape[1]):
+        fit = fit_spectrum(bias, data[:, k], temperature_K=0.35, source={"file": NBS2.name})
+        d = fit.record("delta_meV")
+        assert "poor_fit" in fit.flags, (k, fit.redchi)
+        assert fit.redchi > 10
+        assert d.value is None and not d.ok
+
+
+@pytest.mark.parametrize(
+    ("bias", "didv", "kwargs"),
+    [
+        (BIAS, np.where(BIAS > 2, np.nan, 1.0), {}),
+        (np.where(BIAS > 4, np.nan, BIAS), np.ones(301), {}),
+        (np.r_[BIAS[:150], BIAS[151:], BIAS[150]], np.ones(301), {}),
+        (BIAS, np.ones(300), {}),
+        (BIAS, np.ones(301), {"temperature_K": 0.0}),
+        (BIAS, np.ones(301), {"temperature_K": -0.3}),
+        (BIAS, np.ones((2, 301)), {}),
+        (BIAS[:5], np.ones(5), {}),
+    ],
+)
+def test_bad_input_raises_parameter_error(bias, didv, kwargs):
+    kw = {"temperature_K": 0.31, **kwargs}
+    with pytest.raises(ParameterError):
+        fit_spectrum(bias, didv, **kw)
+
+
+def test_records_serialize(rng):
+    fit = fit_spectrum(BIAS, _synthetic(rng, 1.0, 0.05), temperature_K=0.31, sample="(8,50)")
+    d = fit.record("delta_meV").to_dict()
+    assert {"quantity", "value", "stderr", "unit", "criterion", "source", "flags"} <= set(d)
+    assert d["sample"] == "(8,50)" and d["method"].endswith("fit_spectrum")
