@@ -1,9 +1,244 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""Theory commands: ``chern``, ``phase-diagram``, ``bands``, ``ribbon``.
+
+Every command takes ``--model NAME`` and repeated ``--set NAME=VALUE`` (model parameters, eV /
+lattice units); a bad name or value is a one-line error with exit status 2.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from ..errors import ParameterError
+from ._common import parse_range, parse_sets, print_json
+
+_MODEL = typer.Option("two-surface", "--model", help="Registered model name.")
+_SET = typer.Option(None, "--set", help="Model parameter NAME=VALUE (repeatable).")
+
+
+def _model(name: str, sets: list[str] | None):
+    from ..models import make_model
+
+    return make_model(name, **parse_sets(sets))
+
+
+def _scalar_params(model) -> dict[str, float]:
+    import numpy as np
+
+    return {p: float(np.asarray(getattr(model, p))) for p in model.parameter_names()}
+
+
+def _analytic_boundaries(model, ds):
+    """k = 0 closings of the two-surface model as curves in the (x, y) plane, if applicable."""
+    import numpy as np
+
+    from ..models.two_surface import critical_exchange
+
+    if getattr(model, "name", "") != "two-surface":
+        return None
+    xname, yname = ds["N"].dims
+    if "lam" not in (xname, yname):
+        return None
+    other = yname if xname == "lam" else xname
+    vals = ds[other].values
+    p = _scalar_params(model)
+    args = {k: np.full(vals.shape, p[k]) for k in ("m0", "V", "mu", "delta_t", "delta_b")}
+    args[other] = vals
+    lo, hi = critical_exchange(args["m0"], args["V"], args["mu"], args["delta_t"],
+                               args["delta_b"])  # fmt: skip
+    curves = []
+    for sign in (1, -1):
+        for c, lab in ((lo, r"analytic $\lambda_{c,-}$ (k = 0)"),
+                       (hi, r"analytic $\lambda_{c,+}$ (k = 0)")):  # fmt: skip
+            lam = sign * c
+            curve = (lam, vals) if xname == "lam" else (vals, lam)
+            curves.append((*curve, lab if sign == 1 else None))
+    return curves
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command("chern")
+    def chern(
+        model: str = _MODEL,
+        sets: list[str] = _SET,
+        nk: int = typer.Option(120, "--nk", help="k mesh nk x nk."),
+        json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """BdG Chern number N and normal-state Chern number C (FHS), with the minimum gap."""
+        from ..topology import chern_number
+
+        m = _model(model, sets)
+        bdg = chern_number(m, nk)
+        normal = chern_number(m, nk, kind="normal")
+        out = {
+            "model": model,
+            "parameters": _scalar_params(m),
+            "nk": nk,
+            "N": bdg.N,
+            "raw": bdg.raw,
+            "min_gap": bdg.min_gap,
+            "min_gap_refined": bdg.min_gap_refined,
+            "min_gap_units": "eV",
+            "resolved": bdg.resolved,
+            "flags": list(bdg.flags),
+            "C_normal": normal.N,
+            "C_normal_raw": normal.raw,
+            "sigma_xy_S": normal.sigma_xy_S,
+            "normal_min_gap": normal.min_gap,
+            "normal_resolved": normal.resolved,
+            "normal_flags": list(normal.flags),
+        }
+        if json_out:
+            print_json(out)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{model} {out['parameters']}")
+        for col in ("quantity", "value", "min gap (eV)", "resolved", "flags"):
+            table.add_column(col)
+        table.add_row("BdG N", str(bdg.N), f"{bdg.min_gap:.4g}", str(bdg.resolved),
+                      ", ".join(bdg.flags))  # fmt: skip
+        table.add_row("normal C", str(normal.N), f"{normal.min_gap:.4g}", str(normal.resolved),
+                      ", ".join(normal.flags))  # fmt: skip
+        Console().print(table)
+
+    @app.command("phase-diagram")
+    def phase_diagram_cmd(
+        model: str = _MODEL,
+        sets: list[str] = _SET,
+        x: str = typer.Option(..., "--x", help="NAME:START:STOP:COUNT, e.g. lam:0:0.6:64."),
+        y: str = typer.Option(..., "--y", help="NAME:START:STOP:COUNT, e.g. mu:-0.3:0.3:64."),
+        nk: int = typer.Option(48, "--nk", help="k mesh nk x nk per grid point."),
+        kind: str = typer.Option("bdg", "--kind", help="bdg (N) or normal (C)."),
+        out: Path = typer.Option(Path("phase_diagram.nc"), "--out", help="NetCDF; PNG beside."),
+        json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    ) -> None:  # fmt: skip
+        """Chern-number phase diagram over two parameters (gap closings + FHS per region)."""
+        import numpy as np
+
+        from ..io.netcdf import write_netcdf
+        from ..topology import phase_diagram
+        from ..topology.plotting import plot_phase_diagram
+
+        m = _model(model, sets)
+        xn, x0, x1, xc = parse_range(x)
+        yn, y0, y1, yc = parse_range(y)
+        if kind not in ("bdg", "normal"):
+            raise ParameterError("--kind", kind, "use bdg or normal")
+        ds = phase_diagram(m, (xn, np.linspace(x0, x1, xc)), (yn, np.linspace(y0, y1, yc)), nk,
+                           kind=kind)  # fmt: skip
+        nc = write_netcdf(ds, out)
+        png = plot_phase_diagram(
+            ds, out.with_suffix(".png"), boundaries=_analytic_boundaries(m, ds)
+        )
+        values, counts = np.unique(ds["N"].values, return_counts=True)
+        summary = {
+            "netcdf": str(nc),
+            "png": str(png),
+            "N_counts": {int(v): int(c) for v, c in zip(values, counts, strict=True)},
+            "unresolved_points": int((~ds["resolved"].values).sum()),
+            "n_fhs": ds.attrs["n_fhs"],
+            "n_regions": ds.attrs["n_regions"],
+        }
+        if json_out:
+            print_json(summary)
+        else:
+            typer.echo(f"wrote {nc} and {png}; N counts {summary['N_counts']}, "
+                       f"{summary['unresolved_points']} unresolved points, "
+                       f"{summary['n_fhs']} FHS evaluations")  # fmt: skip
+
+    @app.command("bands")
+    def bands(
+        model: str = _MODEL,
+        sets: list[str] = _SET,
+        path: str = typer.Option("G,X,M,G", "--path", help="High-symmetry points G,X,Y,M."),
+        n: int = typer.Option(301, "--n", help="Points along the path."),
+        kind: str = typer.Option("both", "--kind", help="bdg, normal or both."),
+        emax: float = typer.Option(None, "--emax", help="Plot |E| below this (eV)."),
+        out: Path = typer.Option(Path("bands.nc"), "--out", help="NetCDF file; PNG beside."),
+    ) -> None:
+        """Bands along a k path (BdG and/or normal state), .nc + .png."""
+        import numpy as np
+        import xarray as xr
+
+        from ..io.netcdf import write_netcdf
+        from ..spectra import eigvalsh_batched, k_path
+        from ..topology.plotting import plot_bands
+
+        if kind not in ("bdg", "normal", "both"):
+            raise ParameterError("--kind", kind, "use bdg, normal or both")
+        m = _model(model, sets)
+        kx, ky, s, ticks = k_path([p for p in path.split(",") if p.strip()], n)
+        data = {}
+        if kind in ("bdg", "both"):
+            e = eigvalsh_batched(m.bdg_hamiltonian(kx, ky))
+            data["energy_bdg"] = (("k", "band_bdg"), e, {"units": "eV", "long_name": "BdG energy"})
+        if kind in ("normal", "both"):
+            e = eigvalsh_batched(m.hamiltonian(kx, ky))
+            data["energy_normal"] = (
+                ("k", "band"),
+                e,
+                {"units": "eV", "long_name": "normal-state energy"},
+            )
+        ds = xr.Dataset(
+            data,
+            coords={
+                "k": ("k", np.arange(n)),
+                "s": ("k", s, {"units": "rad", "long_name": "path length"}),
+                "kx": ("k", kx, {"units": "rad"}),
+                "ky": ("k", ky, {"units": "rad"}),
+            },
+            attrs={
+                "model": model,
+                **{f"param_{k}": v for k, v in _scalar_params(m).items()},
+                "tick_positions": [t[0] for t in ticks],
+                "tick_labels": ",".join(t[1] for t in ticks),
+                "title": f"{model}: " + ", ".join(f"{k}={v:g}"
+                                                  for k, v in _scalar_params(m).items()),
+            },
+        )  # fmt: skip
+        nc = write_netcdf(ds, out)
+        png = plot_bands(ds, out.with_suffix(".png"), emax=emax)
+        typer.echo(f"wrote {nc} and {png}")
+
+    @app.command("ribbon")
+    def ribbon(
+        model: str = _MODEL,
+        sets: list[str] = _SET,
+        width: int = typer.Option(100, "--width", help="Sites across the ribbon."),
+        nk: int = typer.Option(201, "--nk", help="kx points on [-kmax, kmax]."),
+        kmax: float = typer.Option(3.141592653589793, "--kmax", help="kx range (rad), <= pi."),
+        window: float = typer.Option(
+            None, "--window", help="Keep |E| below this (eV); default twice the bulk gap."
+        ),
+        out: Path = typer.Option(Path("ribbon.nc"), "--out", help="NetCDF file; PNG beside."),
+        json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    ) -> None:
+        """Low-energy ribbon spectrum (open in y) with edge weights and the edge-mode count."""
+        from ..io.netcdf import write_netcdf
+        from ..topology import ribbon_spectrum
+        from ..topology.plotting import plot_ribbon
+
+        if nk < 1:
+            raise ParameterError("--nk", nk, "must be >= 1")
+        m = _model(model, sets)
+        ds = ribbon_spectrum(m, width, nk, kx_max=kmax, energy_window=window)
+        nc = write_netcdf(ds, out)
+        png = plot_ribbon(ds, out.with_suffix(".png"))
+        summary = {
+            "netcdf": str(nc),
+            "png": str(png),
+            "edge_modes_lower": int(ds.attrs["edge_modes_lower"]),
+            "edge_modes_upper": int(ds.attrs["edge_modes_upper"]),
+            "bulk_gap": float(ds.attrs["bulk_gap"]),
+            "n_states": int(ds.sizes["state"]),
+        }
+        if json_out:
+            print_json(summary)
+        else:
+            lo, up = summary["edge_modes_lower"], summary["edge_modes_upper"]
+            typer.echo(f"wrote {nc} and {png}; chiral edge branches lower {lo:+d}, upper {up:+d}")

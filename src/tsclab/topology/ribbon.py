@@ -353,6 +353,7 @@ def ribbon_spectrum(
     nk: int = 201,
     *,
     kx: np.ndarray | None = None,
+    kx_max: float = np.pi,
     energy_window: float | None = None,
     use_particle_hole: bool = True,
     count: bool = True,
@@ -367,7 +368,9 @@ def ribbon_spectrum(
     width
         Sites across the ribbon.
     nk
-        Number of kx points on :math:`[-\\pi, \\pi]` (used when ``kx`` is None).
+        Number of kx points on ``[-kx_max, kx_max]`` (used when ``kx`` is None).
+    kx_max
+        Half-range of the kx grid (rad); the whole zone by default.
     kx
         Explicit momenta (rad).
     energy_window
@@ -392,7 +395,9 @@ def ribbon_spectrum(
     (-1, 1)
     """
     width = _check_width(width)
-    kx = np.linspace(-np.pi, np.pi, int(nk)) if kx is None else np.asarray(kx, dtype=float)
+    if not np.isfinite(kx_max) or not 0 < kx_max <= np.pi:
+        raise ParameterError("kx_max", kx_max, "must lie in (0, pi]")
+    kx = np.linspace(-kx_max, kx_max, int(nk)) if kx is None else np.asarray(kx, dtype=float)
     if kx.ndim != 1 or kx.size < 1:
         raise ParameterError("kx", kx.shape, "a 1D array of momenta is required")
     gap = _bulk_gap(model, "bdg")
@@ -429,6 +434,7 @@ def ribbon_spectrum(
         "model": getattr(model, "name", type(model).__name__),
         "width": width,
         "nk": int(kx.size),
+        "kx_max": float(np.abs(kx).max()),
         "bulk_gap": gap,
         "energy_window": window,
         "edge_definition": "lower: y < W/3, upper: y >= W - W/3 (W/3 rounded down)",
