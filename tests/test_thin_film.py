@@ -169,6 +169,14 @@ def test_banded_solver_matches_dense(inplane, rng):
                        else 0.0, 0.0)  # fmt: skip
 
 
+@pytest.mark.parametrize("inplane", ["continuum", "square"])
+def test_real_normal_state_levels(inplane):
+    film = ThinFilmModel(m=3, n_sub=2, lam=0.02, V=0.04, mu=0.05, inplane=inplane)
+    k = np.linspace(0.0, 0.2, 7)
+    dense = np.linalg.eigvalsh(film.hamiltonian(k, 0 * k))
+    np.testing.assert_allclose(film.normal_levels_radial(k), dense, atol=1e-12)
+
+
 def test_banded_square_lattice_needs_ky_zero():
     with pytest.raises(ParameterError, match="ky = 0"):
         ThinFilmModel(m=2, inplane="square").banded_bdg(0.1, 0.1)

@@ -301,6 +301,23 @@ class ThinFilmModel:
         h = self.bdg_hamiltonian(kx, ky) if bdg else self.hamiltonian(kx, ky)
         return np.linalg.eigh(h) if vectors else np.linalg.eigvalsh(h)
 
+    def normal_levels_radial(self, k) -> np.ndarray:
+        """Normal-state eigenvalues at radial momenta ``k`` (1/Å), from the real symmetric form.
+
+        The normal-state analogue of :meth:`banded_bdg`: on the line :math:`k_y = 0` the
+        antiunitary :math:`UK` (:math:`U = \\sigma_z\\tau_z` per site) makes H real after a
+        diagonal phase change, so the batched dense solver runs in real arithmetic (about 4x
+        fewer flops). Continuum model: any direction maps to (|k|, 0); square lattice: k is kx.
+
+        Returns
+        -------
+        ndarray, shape ``(..., 4N_z)``, eV, ascending.
+        """
+        k = self._real_line_k(k, 0.0)
+        h = self.hamiltonian(k, 0.0 * k)
+        ph = np.tile(_PHASE_E, self.n_sites)
+        return np.linalg.eigvalsh((np.conj(ph)[:, None] * h * ph[None, :]).real)
+
     # -- structured BdG solver (banded, real, eigenvalue subsets) -------------------------------
     def _real_line_k(self, kx, ky):
         """Map k onto the ky = 0 line where H_BdG is real (exact for the continuum model)."""

@@ -1,3 +1,27 @@
-"""proximity."""
+"""Proximity physics of the thin film: induced gap vs thickness, top-surface-state penetration,
+pseudospin texture, singlet/triplet pair amplitude (PHYSICS.md §3.3, §3.5–3.7)."""
 
-__all__: list[str] = []
+from .induced_gap import InducedGap, induced_gap, induced_gap_vs_thickness, min_abs_energy_on_grid
+from .pairing import anomalous_amplitude, singlet_triplet, singlet_triplet_film
+from .surface_state import (
+    FermiCrossing,
+    fermi_momentum_top,
+    pseudospin_expectation,
+    spin_texture,
+    surface_state_penetration,
+)
+
+__all__ = [
+    "FermiCrossing",
+    "InducedGap",
+    "anomalous_amplitude",
+    "fermi_momentum_top",
+    "induced_gap",
+    "induced_gap_vs_thickness",
+    "min_abs_energy_on_grid",
+    "pseudospin_expectation",
+    "singlet_triplet",
+    "singlet_triplet_film",
+    "spin_texture",
+    "surface_state_penetration",
+]

@@ -1,0 +1,245 @@
+r"""Induced pairing gap on the top surface of the thin film, vs thickness.
+
+Definition (PHYSICS.md §3.3). The top weight of a BdG eigenstate :math:`\phi = (u, v)` is
+:math:`W_\mathrm{top} = \sum_{j \in \mathrm{top}} \sum_\alpha (|u_{j\alpha}|^2 +
+|v_{j\alpha}|^2)`, with "top" the upper :math:`\lceil N_z/2 \rceil` sites (``top="half"``,
+default) or the sites of the top QL (``top="QL"``). The top gap is
+
+.. math:: \Delta_\mathrm{top} = \min_{k}\ \min_{n:\,W_\mathrm{top}(n,k) > w_\mathrm{thr}} |E_n(k)|.
+
+It is found by a coarse scan in :math:`|k|` (the continuum film is isotropic) followed by a
+bounded scalar minimization around the best local minima of the scan, because a pure grid
+minimum overestimates :math:`|E|` by up to :math:`v\,\delta k/2`. The state that sets the gap is
+reported with its :math:`W_\mathrm{top}`: when surface and bulk states hybridize the threshold
+matters, and a value close to :math:`w_\mathrm{thr}` says so.
+
+Only the few BdG levels nearest E = 0 are computed at each k, by the banded real solver of
+:class:`~tsclab.models.thin_film.ThinFilmModel` (:meth:`bdg_levels_near_zero`).
+
+References
+----------
+PHYSICS.md §3.3; perturbative picture: the gap on the top surface is bounded by
+:math:`\Delta_0 W_1` with :math:`W_1` the weight of the top-surface state on the interface
+layer.
+
+Examples
+--------
+>>> from tsclab.models import ThinFilmModel
+>>> film = ThinFilmModel(m=2, delta0=0.01, mu=0.0932)
+>>> res = induced_gap(film, k_max_invA=0.05)
+>>> 0.3 < res.gap_meV < 0.6
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+from scipy.optimize import minimize_scalar
+
+from .._version import __version__
+from ..errors import ParameterError
+from ..models.thin_film import ThinFilmModel
+
+__all__ = ["InducedGap", "induced_gap", "induced_gap_vs_thickness", "min_abs_energy_on_grid"]
+
+
+@dataclass(frozen=True)
+class InducedGap:
+    """Top-surface induced gap of one film.
+
+    Attributes
+    ----------
+    gap_meV
+        :math:`\\Delta_\\mathrm{top}`, meV, or None when no state passes the top-weight
+        threshold (then ``flags`` says so).
+    k_invA
+        :math:`|k|` where the minimum is, 1/Å (None with gap None).
+    w_top
+        Top weight of the state that sets the gap.
+    flags
+        ``"no_top_state"``, ``"at_scan_edge"`` (minimum at the end of the k range),
+        ``"near_threshold"`` (``w_top`` within 0.1 of the threshold).
+    """
+
+    gap_meV: float | None
+    k_invA: float | None
+    w_top: float | None
+    flags: tuple[str, ...] = ()
+
+
+def _top_mask(model: ThinFilmModel, top: str) -> np.ndarray:
+    nz = model.n_sites
+    if top == "half":
+        n_top = math.ceil(nz / 2)
+    elif top == "QL":
+        n_top = model.n_sub
+    else:
+        raise ParameterError("top", top, "use 'half' (top ceil(N_z/2) sites) or 'QL'")
+    mask = np.zeros(nz, dtype=bool)
+    mask[nz - n_top :] = True
+    return mask
+
+
+def _top_levels(model, k, mask, n_pairs):
+    """|E| and W_top of the 2 n_pairs levels nearest zero at radial momenta k."""
+    e, vec = model.bdg_levels_near_zero(k, 0.0 * np.asarray(k), n_pairs=n_pairs, vectors=True)
+    w = model.layer_weights(vec)  # (..., N_z, states)
+    return np.abs(e), w[..., mask, :].sum(axis=-2)
+
+
+def _objective(model, mask, n_pairs, w_thr):
+    def f(k):
+        e, w = _top_levels(model, np.array([k]), mask, n_pairs)
+        sel = np.where(w[0] > w_thr, e[0], np.inf)
+        i = int(np.argmin(sel))
+        return float(sel[i]), float(w[0, i])
+
+    return f
+
+
+def induced_gap(
+    model: ThinFilmModel,
+    *,
+    k_max_invA: float = 0.1,
+    n_coarse: int = 400,
+    w_threshold: float = 0.5,
+    top: Literal["half", "QL"] = "half",
+    n_pairs: int = 4,
+    n_refine: int = 3,
+    k_tol_invA: float = 1e-9,
+) -> InducedGap:
+    """Induced gap on the top surface of one film (module doc).
+
+    Parameters
+    ----------
+    model
+        The film (continuum in-plane momenta; isotropic, so radial k suffices).
+    k_max_invA
+        Radial scan range [0, k_max], 1/Å; must contain the Fermi momenta that matter.
+    n_coarse
+        Points of the coarse scan.
+    w_threshold
+        Top-weight threshold :math:`w_\\mathrm{thr}`.
+    top
+        Top region: ``"half"`` (upper ⌈N_z/2⌉ sites) or ``"QL"`` (top QL).
+    n_pairs
+        ± pairs of levels nearest zero examined at each k.
+    n_refine
+        Number of the lowest local minima of the scan refined by bounded minimization.
+    k_tol_invA
+        Absolute tolerance in k of the refinement, 1/Å.
+
+    Returns
+    -------
+    InducedGap
+    """
+    if model.inplane != "continuum":
+        raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
+    if not (k_max_invA > 0 and n_coarse >= 3):
+        raise ParameterError("k_max_invA/n_coarse", (k_max_invA, n_coarse), "need > 0 and >= 3")
+    mask = _top_mask(model, top)
+    n_pairs = min(n_pairs, 4 * model.n_sites)
+    k = np.linspace(0.0, k_max_invA, n_coarse)
+    e, w = _top_levels(model, k, mask, n_pairs)
+    sel = np.where(w > w_threshold, e, np.inf)
+    f_grid = sel.min(axis=-1)
+    if not np.any(np.isfinite(f_grid)):
+        return InducedGap(None, None, None, ("no_top_state",))
+    # Local minima of the scan (including the ends), lowest first.
+    padded = np.concatenate([[np.inf], f_grid, [np.inf]])
+    is_min = (padded[1:-1] <= padded[:-2]) & (padded[1:-1] <= padded[2:]) & np.isfinite(f_grid)
+    cands = np.flatnonzero(is_min)
+    cands = cands[np.argsort(f_grid[cands])][:n_refine]
+    f = _objective(model, mask, n_pairs, w_threshold)
+    best = (np.inf, None, None)
+    for i in cands:
+        lo, hi = k[max(i - 1, 0)], k[min(i + 1, n_coarse - 1)]
+        r = minimize_scalar(
+            lambda q: f(q)[0], bounds=(lo, hi), method="bounded", options={"xatol": k_tol_invA}
+        )
+        for kk in (r.x, k[i]):
+            val, wt = f(kk)
+            if val < best[0]:
+                best = (val, kk, wt)
+    gap, k_best, w_best = best
+    flags = []
+    if k_best >= k[-2]:
+        flags.append("at_scan_edge")
+    if w_best - w_threshold < 0.1:
+        flags.append("near_threshold")
+    return InducedGap(1e3 * gap, float(k_best), float(w_best), tuple(flags))
+
+
+def induced_gap_vs_thickness(model: ThinFilmModel, m_values, **options) -> xr.Dataset:
+    """:func:`induced_gap` for films of m QL (all other parameters kept).
+
+    Parameters
+    ----------
+    model
+        Template film; ``m`` is replaced by each value.
+    m_values
+        Thicknesses, QL.
+    **options
+        Passed to :func:`induced_gap`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over dim ``m``: ``gap_meV`` (NaN-free: undefined entries are 0 with ``defined`` False),
+        ``k_invA``, ``w_top``, ``defined`` and ``flags`` (comma-joined strings).
+
+    Examples
+    --------
+    >>> from tsclab.models import ThinFilmModel
+    >>> ds = induced_gap_vs_thickness(ThinFilmModel(delta0=0.01, mu=0.0932), [1, 2],
+    ...                               k_max_invA=0.05, n_coarse=100)
+    >>> ds.gap_meV.dims
+    ('m',)
+    """
+    m_values = [int(m) for m in m_values]
+    rows = [induced_gap(model.with_params(m=m), **options) for m in m_values]
+    defined = np.array([r.gap_meV is not None for r in rows])
+
+    def col(name):
+        return np.array([getattr(r, name) if r.gap_meV is not None else 0.0 for r in rows])
+
+    p = model.params
+    return xr.Dataset(
+        {
+            "gap_meV": ("m", col("gap_meV"), {"units": "meV", "long_name": "top-surface gap"}),
+            "k_invA": ("m", col("k_invA"), {"units": "1/Angstrom", "long_name": "|k| at gap"}),
+            "w_top": ("m", col("w_top"), {"units": "1", "long_name": "top weight of state"}),
+            "defined": ("m", defined, {"units": "1", "long_name": "gap defined"}),
+            "flags": ("m", np.array([",".join(r.flags) for r in rows], dtype=object),
+                      {"units": "", "long_name": "quality flags"}),
+        },
+        coords={"m": ("m", np.array(m_values), {"units": "QL", "long_name": "thickness"})},
+        attrs={
+            "material": p.name, "n_sub": model.n_sub, "lam_eV": float(np.mean(model.lam)),
+            "mu_eV": float(np.mean(model.mu)), "V_eV": float(np.mean(model.V)),
+            "delta0_eV": float(np.mean(model.delta0)), "method": "proximity.induced_gap",
+            "top_weight_threshold": options.get("w_threshold", 0.5),
+            "tsclab_version": __version__,
+        },
+    )  # fmt: skip
+
+
+def min_abs_energy_on_grid(model: ThinFilmModel, kx, ky=0.0) -> np.ndarray:
+    """Smallest :math:`|E|` of :math:`H_\\mathrm{BdG}` at each k of a grid, eV.
+
+    The workload of benchmark W2 (no top-weight selection): one eigenvalue per k from the
+    banded real solver (:meth:`ThinFilmModel.min_abs_bdg_energy`).
+
+    Examples
+    --------
+    >>> from tsclab.models import ThinFilmModel
+    >>> e = min_abs_energy_on_grid(ThinFilmModel(m=1, delta0=0.01), np.linspace(0, 0.3, 5))
+    >>> e.shape
+    (5,)
+    """
+    return model.min_abs_bdg_energy(kx, ky)
