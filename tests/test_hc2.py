@@ -317,3 +317,81 @@ def test_hc2_from_sweep_bad_input_and_no_transition():
     recs = h.hc2_from_field_sweep(H, Rn)
     assert all("nan_points_dropped" in r.flags for r in recs)
     assert all(r.value == pytest.approx(0.5, abs=0.01) for r in recs)
+
+
+# ------------------------------------------------------------------ full round trips
+
+
+def test_round_trip_rh_loops_to_xi_and_dsc(rng):
+    # forward: 2D GL Hc2(T) -> noisy R(H) loops (perp and par) at 8 temperatures near Tc;
+    # inverse: Hc2 at 50 % R_N per loop -> joint GL fit; acceptance: xi, d_sc within 5 %
+    xi, d, tc = 10.0, 5.0, 7.5
+    temps = np.linspace(6.3, 7.3, 8)
+    loop = np.concatenate([np.linspace(-1, 1, 401), np.linspace(1, -1, 401)])
+    pts = {"perp": [], "par": []}
+    for T in temps:
+        for orient, fn in (("perp", hc2_perp_gl_T), ("par", hc2_par_gl_T)):
+            hc = fn(T, xi, d, tc)
+            H = 2.5 * hc * loop  # the sweep goes well into the normal state
+            R = h.resistance_vs_field_ohm(
+                H, hc, width_T=0.03 * hc + 0.02, r_normal_ohm=100.0, rng=rng, noise_ohm=0.3
+            )
+            recs = h.hc2_from_field_sweep(H, R, fraction=0.5, temperature_K=T)
+            assert len(recs) == 4 and all(r.value is not None for r in recs)
+            mean, err = h._mean_hc2(recs)
+            pts[orient].append((T, mean, err))
+    Tp, Hp, Ep = map(np.array, zip(*pts["perp"], strict=True))
+    Tq, Hq, Eq = map(np.array, zip(*pts["par"], strict=True))
+    fit = h.fit_gl_2d(Tp, Hp, Tq, Hq, hc2_perp_err_T=Ep, hc2_par_err_T=Eq)
+    assert fit.xi_gl_nm == pytest.approx(xi, rel=0.05)
+    assert fit.d_sc_nm == pytest.approx(d, rel=0.05)
+    assert fit.tc_K == pytest.approx(tc, abs=0.05)
+
+
+def hc2_perp_gl_T(T, xi, d, tc):
+    return float(h.hc2_perp_gl(T, xi, tc))
+
+
+def hc2_par_gl_T(T, xi, d, tc):
+    return float(h.hc2_par_gl(T, xi, d, tc))
+
+
+def test_hc2_point_from_rt_at_field(rng):
+    # R(T) curves at fixed fields whose midpoint follows the GL line -> the GL line back
+    xi, tc = 8.0, 6.0
+    fields = [0.5, 1.0, 1.5, 2.0]
+    T = np.linspace(2, 10, 401)
+    pts = []
+    for B in fields:
+        tcb = tc * (1 - B / float(h.hc2_perp_gl(0.0, xi, tc)))
+        R = 50 / (1 + np.exp(-(T - tcb) / 0.1)) + 0.01 * rng.standard_normal(T.size)
+        r = h.hc2_point_from_rt(T, R, B)
+        assert r.value == B
+        pts.append((r.extra["temperature_K"], B))
+    Tg, Hg = map(np.array, zip(*pts, strict=True))
+    fit = h.fit_gl_2d(Tg, Hg)
+    assert fit.xi_gl_nm == pytest.approx(xi, rel=0.02)
+    flat = h.hc2_point_from_rt(T, 50 + 0 * T, 1.0)
+    assert flat.value is None and "no_transition" in flat.flags
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.5])
+def test_fit_whh_round_trip(rng, alpha):
+    tc, slope = 9.0, 2.5
+    T = np.linspace(1.0, 8.5, 10)
+    H = h.whh_hc2_T(T, tc, slope, alpha=alpha)
+    Hn = H * (1 + 0.005 * rng.standard_normal(T.size))
+    fit = h.fit_whh(T, Hn, 0.005 * H, alpha=None if alpha else 0.0)
+    assert fit.success
+    assert fit.tc_K == pytest.approx(tc, abs=0.05)
+    assert fit.slope_T_per_K == pytest.approx(slope, rel=0.03)
+    if alpha:
+        assert fit.alpha == pytest.approx(alpha, abs=0.15)
+        assert any(r.quantity == "maki_alpha" for r in fit.records)
+    assert fit.hc2_0_T == pytest.approx(float(h.whh_hc2_T(0.009, tc, slope, alpha)), rel=0.03)
+
+
+def test_resistance_vs_field_midpoint_and_noise():
+    assert float(h.resistance_vs_field_ohm(-0.3, 0.3, 0.01, 8.0)) == pytest.approx(4.0)
+    with pytest.raises(ParameterError):
+        h.resistance_vs_field_ohm(0.1, 0.3, 0.01, 8.0, noise_ohm=1.0)

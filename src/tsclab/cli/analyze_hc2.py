@@ -123,8 +123,8 @@ def _curve_points(
     c: _Curve, fraction: float, sample: str, orientation: str
 ) -> tuple[list[Result], list[tuple[float, float, float | None]], list[tuple[Any, ...]]]:
     """H_c2 records, pooled (T, H, err) points and plot data for one curve."""
-    from ..superconductivity.hc2 import _mean_hc2, hc2_from_field_sweep
-    from ..transport import tc_criteria
+    from ..superconductivity.hc2 import _mean_hc2, hc2_from_field_sweep, hc2_point_from_rt
+    from ..transport import split_branches
 
     recs: list[Result] = []
     pts: list[tuple[float, float, float | None]] = []
@@ -138,23 +138,19 @@ def _curve_points(
         if c.temperature_K is None:
             raise FileFormatError(c.file, "neither a field sweep nor an R(T) curve")
         h0 = float(np.median(np.abs(finite_H))) if finite_H.size else 0.0
-        r = next(
-            x
-            for x in tc_criteria(c.temperature_K, c.resistance_ohm, mid_fraction=fraction,
-                                 source={**src0, "sweep": f"R(T) at {h0:.4g} T"})
-            if x.quantity == "tc_mid_K"
-        )  # fmt: skip
-        recs.append(
-            Result("hc2_T", h0 if r.value is not None else None, None, unit="T",
-                   criterion=f"R = {fraction:g} R_N(T) reached at T = Tc(H)",
-                   method="hc2.tc_at_field", sample=sample, source=r.source,
-                   flags=r.flags if r.value is not None else (*r.flags, "no_transition"),
-                   extra={"temperature_K": r.value, "temperature_stderr_K": r.stderr,
-                          "orientation": orientation})
-        )  # fmt: skip
-        if r.value is not None:
-            pts.append((r.value, h0, None))
-        plot.append(("rt", c.temperature_K, c.resistance_ohm, h0, r.value))
+        T, R = c.temperature_K, c.resistance_ohm
+        keep = np.nonzero(np.isfinite(T) & np.isfinite(R))[0]
+        for label, sub in split_branches(T[keep]):
+            idx = keep[sub]
+            r = hc2_point_from_rt(
+                T[idx], R[idx], h0, fraction=fraction, sample=sample,
+                source={**src0, "sweep": f"{label}, R(T) at {h0:.4g} T"},
+            )  # fmt: skip
+            r = replace(r, extra={**r.extra, "orientation": orientation})
+            recs.append(r)
+            if r.value is not None:
+                pts.append((r.extra["temperature_K"], h0, None))
+            plot.append(("rt", T[idx], R[idx], h0, r.extra["temperature_K"]))
         return recs, pts, plot
     for T0, idx in _temperature_groups(c.temperature_K, H.size):
         tlabel = "" if T0 is None else f"{T0:.4g} K"

@@ -50,20 +50,24 @@ __all__ = [
     "WHH_DIRTY_COEFFICIENT",
     "AngularComparison",
     "GLFit",
+    "WHHFit",
     "bcs_clogston_coefficient_T_per_K",
     "clogston_limit_T",
     "compare_angular_models",
     "fit_gl_2d",
+    "fit_whh",
     "hc2_angle_gl3d",
     "hc2_angle_tinkham",
     "hc2_from_field_sweep",
     "hc2_orbital_whh_T",
     "hc2_par_gl",
     "hc2_perp_gl",
+    "hc2_point_from_rt",
     "hc2_slope_at_tc",
     "maki_alpha",
     "pauli_limit_T",
     "pauli_ratio",
+    "resistance_vs_field_ohm",
     "whh_hc2_T",
     "whh_reduced_field",
     "xi_gl_of_T_nm",
@@ -664,30 +668,33 @@ def compare_angular_models(
 # --------------------------------------------------------------------------------------------
 
 
-def _whh_sum_digamma(hbar: float, t: float, alpha: float, lambda_so: float) -> float:
+def _whh_sum_digamma(hbar: Any, t: float, alpha: float, lambda_so: float) -> Any:
     """Right-hand side of the WHH equation, Σ_ν {1/|2ν+1| − [...]⁻¹}, in closed digamma form.
 
     Writing the summand's bracket as (k + c)/((k + r₊)(k + r₋)) with k = |2ν+1|, a = h̄/t,
     c = (h̄ + λ_so)/t, r₊r₋ = ac + (αh̄/t)², r₊ + r₋ = a + c, partial fractions and
     Σ_{n≥0} 2[1/(2n+1) − 1/(2n+1+r)] = ψ(½ + r/2) − ψ(½) give the sum. Complex r± (weak
-    spin–orbit scattering) pair into a real result.
+    spin–orbit scattering) pair into a real result. Vectorized over ``hbar``.
     """
-    a = hbar / t
-    c = (hbar + lambda_so) / t
-    d = (alpha * hbar / t) ** 2
+    h = np.asarray(hbar, dtype=float)
+    a = h / t
+    c = (h + lambda_so) / t
+    d = (alpha * h / t) ** 2
     s = a + c
-    disc = np.sqrt(complex((a - c) ** 2 - 4 * d))
+    disc = np.sqrt(((a - c) ** 2 - 4 * d).astype(complex))
     psi_half = float(digamma(0.5))
-    if abs(disc) <= 1e-10 * max(s, 1.0):
-        # double root r: (k + c)/(k + r)² = 1/(k + r) + (c − r)/(k + r)²
-        r = s / 2
-        return float(digamma(0.5 + r / 2) - psi_half - (c - r) / 2 * polygamma(1, 0.5 + r / 2))
-    rp = (s + disc) / 2
-    rm = (s - disc) / 2
+    double = np.abs(disc) <= 1e-10 * np.maximum(s, 1.0)
+    safe = np.where(double, 1.0, disc)  # avoid 0/0 where the double-root formula is used
+    rp = (s + safe) / 2
+    rm = (s - safe) / 2
     A = (c - rp) / (rm - rp)
     B = (c - rm) / (rp - rm)
-    val = A * digamma(0.5 + rp / 2) + B * digamma(0.5 + rm / 2)
-    return float(np.real(val)) - psi_half
+    general = np.real(A * digamma(0.5 + rp / 2) + B * digamma(0.5 + rm / 2)) - psi_half
+    # double root r: (k + c)/(k + r)² = 1/(k + r) + (c − r)/(k + r)²
+    r = s / 2
+    dbl = digamma(0.5 + r / 2) - psi_half - (c - r) / 2 * polygamma(1, 0.5 + r / 2)
+    out = np.where(double, dbl, general)
+    return float(out) if out.ndim == 0 else out
 
 
 def _whh_sum_direct(hbar: float, t: float, alpha: float, lambda_so: float, nmax: int) -> float:
@@ -705,15 +712,20 @@ def _whh_hbar(t: float, alpha: float, lambda_so: float) -> float:
     def f(h: float) -> float:
         return _whh_sum_digamma(h, t, alpha, lambda_so) - target
 
-    # h̄ never exceeds the orbital (α = 0) value; scan below 1.5× that bound for sign changes.
-    if alpha > 0:
-        hmax = 1.5 * _whh_hbar(t, 0.0, 0.0)
-    else:
-        hmax = 1.0
-        while f(hmax) < 0:
-            hmax *= 2
-    grid = np.geomspace(1e-9, hmax, 400)
-    vals = np.array([f(h) for h in grid])
+    # α = 0: Σ grows monotonically with h̄, one root. Otherwise h̄ never exceeds the orbital
+    # (α = 0) value: scan below 1.5× that bound for sign changes and take the largest root.
+    h_orb = 1.0
+    f0 = _whh_sum_digamma(h_orb, t, 0.0, 0.0) - target
+    while f0 < 0:
+        h_orb *= 2
+        f0 = _whh_sum_digamma(h_orb, t, 0.0, 0.0) - target
+    if alpha == 0:
+        return float(brentq(f, 1e-12, h_orb, xtol=1e-14, rtol=1e-12))
+    hmax = 1.5 * float(
+        brentq(lambda h: _whh_sum_digamma(h, t, 0.0, 0.0) - target, 1e-12, h_orb, xtol=1e-14)
+    )
+    grid = np.geomspace(1e-9, hmax, 300)
+    vals = _whh_sum_digamma(grid, t, alpha, lambda_so) - target
     idx = np.nonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))[0]
     if idx.size == 0:
         return 0.0
@@ -1185,3 +1197,249 @@ def _mean_hc2(records: Sequence[Result]) -> tuple[float | None, float | None]:
     if v.size == 1:
         return float(v[0]), records[0].stderr
     return float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size))
+
+
+def resistance_vs_field_ohm(
+    field_T: Any,
+    hc2_T: float,
+    width_T: float,
+    r_normal_ohm: float,
+    *,
+    rng: np.random.Generator | None = None,
+    noise_ohm: float = 0.0,
+) -> np.ndarray:
+    """Forward model of an R(H) sweep: a broadened transition centred on H_c2.
+
+    R(H) = R_N / (1 + exp[−(|H| − H_c2)/w]): a phenomenological (logistic) broadening, so that
+    the 50 % criterion returns exactly ``hc2_T``; the width stands for the flux-flow and
+    inhomogeneity broadening that a real sweep shows.
+
+    Parameters
+    ----------
+    field_T
+        mu0 H, tesla (either sign).
+    hc2_T, width_T, r_normal_ohm
+        Midpoint field, width (T) and normal-state resistance (ohm).
+    rng, noise_ohm
+        Gaussian noise from the given generator (required when ``noise_ohm`` > 0).
+
+    Examples
+    --------
+    >>> float(resistance_vs_field_ohm(0.5, 0.5, 0.02, 10.0))
+    5.0
+    """
+    hc = _check_positive("hc2_T", hc2_T) if hc2_T != 0 else 0.0
+    w = _check_positive("width_T", width_T)
+    rn = _check_positive("r_normal_ohm", r_normal_ohm)
+    H = np.abs(np.asarray(field_T, dtype=float))
+    # 0.5 (1 + tanh(x/2)) is the logistic without overflow
+    R = rn * 0.5 * (1.0 + np.tanh((H - hc) / (2.0 * w)))
+    if noise_ohm:
+        if rng is None:
+            raise ParameterError("rng", None, "pass a numpy Generator to add noise")
+        R = R + noise_ohm * rng.standard_normal(R.shape)
+    return R
+
+
+def hc2_point_from_rt(
+    temperature_K: Any,
+    resistance_ohm: Any,
+    field_T: float,
+    *,
+    fraction: float = 0.5,
+    sample: str = "",
+    source: Mapping[str, Any] | None = None,
+    **criteria: Any,
+) -> Result:
+    """One point of H_c2(T) from an R(T) curve measured at a fixed field.
+
+    The temperature where R falls through ``fraction`` × R_N(T) (the T_c criterion of
+    :func:`tsclab.transport.tc_criteria`) is where H_c2(T) = ``field_T``.
+
+    Returns
+    -------
+    Result
+        ``hc2_T`` = |field_T| with ``extra["temperature_K"]`` (and its error); value ``None``
+        with the flag of the T_c analysis when the curve has no transition at that criterion.
+
+    Examples
+    --------
+    >>> T = np.linspace(2, 10, 161)
+    >>> R = 1 / (1 + np.exp(-(T - 6) / 0.1))
+    >>> r = hc2_point_from_rt(T, R, 1.5)
+    >>> r.value, round(r.extra["temperature_K"], 2)
+    (1.5, 6.0)
+    """
+    from ..transport.tc import tc_criteria
+
+    if not 0 < fraction < 1:
+        raise ParameterError("fraction", fraction, "the criterion must be between 0 and 1")
+    h0 = abs(float(field_T))
+    rec = next(
+        r
+        for r in tc_criteria(temperature_K, resistance_ohm, mid_fraction=fraction,
+                             sample=sample, source=source, **criteria)
+        if r.quantity == "tc_mid_K"
+    )  # fmt: skip
+    flags = rec.flags if rec.value is not None else (*rec.flags, "no_transition")
+    return Result(
+        "hc2_T",
+        h0 if rec.value is not None else None,
+        None,
+        unit="T",
+        criterion=f"R = {fraction:g} R_N(T) reached at T = Tc(H); {rec.criterion}",
+        method="hc2.hc2_point_from_rt",
+        sample=sample,
+        source=dict(source or {}),
+        flags=tuple(dict.fromkeys(flags)),
+        extra={"temperature_K": rec.value, "temperature_stderr_K": rec.stderr},
+    )
+
+
+@dataclass(frozen=True)
+class WHHFit:
+    """Result of :func:`fit_whh`: T_c, initial slope, α (and λ_so as given) with errors."""
+
+    tc_K: float | None
+    tc_stderr_K: float | None
+    slope_T_per_K: float | None
+    slope_stderr_T_per_K: float | None
+    alpha: float | None
+    alpha_stderr: float | None
+    lambda_so: float
+    hc2_0_T: float | None
+    redchi: float | None
+    success: bool
+    records: list[Result] = field(default_factory=list)
+
+
+def fit_whh(
+    temperature_K: Any,
+    hc2_T: Any,
+    hc2_err_T: Any | None = None,
+    *,
+    alpha: float | None = 0.0,
+    lambda_so: float = 0.0,
+    tc_K: float | None = None,
+    sample: str = "",
+    source: Mapping[str, Any] | None = None,
+) -> WHHFit:
+    """Fit the WHH H_c2(T) (T_c, |dH_c2/dT|_Tc and, if ``alpha=None``, the Maki α).
+
+    Parameters
+    ----------
+    temperature_K, hc2_T, hc2_err_T
+        H_c2(T) points (T, mu0 H_c2 in T) and optional one-sigma errors.
+    alpha
+        Fixed Maki parameter, or ``None`` to fit it (needs points well below T_c).
+    lambda_so
+        Spin–orbit scattering parameter (fixed).
+    tc_K
+        Fix T_c instead of fitting it.
+
+    Returns
+    -------
+    WHHFit
+        With records ``tc_whh_K``, ``dhc2_dt_T_per_K`` (negative), ``maki_alpha`` (if fitted)
+        and ``hc2_0_whh_T`` (H_c2 at T → 0); ``fit_failed`` when the optimizer fails.
+
+    References
+    ----------
+    Werthamer, Helfand, Hohenberg, Phys. Rev. 147, 295 (1966).
+
+    Examples
+    --------
+    >>> T = np.array([2.0, 4.0, 6.0, 8.0, 9.0])
+    >>> H = whh_hc2_T(T, 10.0, 2.0)
+    >>> fit = fit_whh(T, H)
+    >>> round(fit.tc_K, 3), round(fit.slope_T_per_K, 3)
+    (10.0, 2.0)
+    """
+    T, H, _ = _as_clean_xy(temperature_K, hc2_T, x_name="temperature_K", y_name="hc2_T",
+                           min_points=3)  # fmt: skip
+    sig = _errors_or_ones(hc2_err_T, temperature_K, T.size, "hc2_err_T")
+    if np.any(H < 0) or np.any(T <= 0):
+        raise ParameterError("hc2_T", "negative", "need T > 0 and mu0 Hc2 >= 0")
+    free_alpha = alpha is None
+    fixed_tc = tc_K is not None
+    # start from the straight line through the points nearest T_c
+    a, b = _linfit(T, H, 1 / sig)
+    tc0 = float(tc_K) if fixed_tc else (-a / b if b < 0 else float(T.max()) * 1.1)
+    tc0 = max(tc0, float(T.max()) * 1.001)
+    s0 = -b if b < 0 else float(H.max()) / tc0
+
+    def unpack(p: np.ndarray) -> tuple[float, float, float]:
+        i = 0
+        tc = float(tc_K) if fixed_tc else float(p[i])
+        i += 0 if fixed_tc else 1
+        s = math.exp(p[i])
+        al = math.exp(p[i + 1]) if free_alpha else float(alpha)
+        return tc, s, al
+
+    def resid(p: np.ndarray) -> np.ndarray:
+        tc, s, al = unpack(p)
+        if tc <= 0:
+            return np.full(T.size, 1e6)
+        t = np.clip(T / tc, 1e-4, 1.0)
+        return (whh_reduced_field(t, al, lambda_so) * tc * s - H) / sig
+
+    p0 = ([] if fixed_tc else [tc0]) + [math.log(s0)] + ([math.log(1.0)] if free_alpha else [])
+    try:
+        sol = least_squares(resid, np.asarray(p0), method="trf", x_scale="jac", max_nfev=400)
+        ok = bool(sol.success)
+    except (ValueError, ParameterError):  # pragma: no cover - defensive
+        ok, sol = False, None
+    src = dict(source or {})
+    n_par = len(p0)
+    if ok and sol is not None:
+        tc, s, al = unpack(sol.x)
+        chi2 = float(np.sum(sol.fun**2))
+        dof = T.size - n_par
+        redchi = chi2 / dof if dof > 0 else None
+        try:
+            cov = np.linalg.inv(sol.jac.T @ sol.jac)
+            if hc2_err_T is None:
+                cov = cov * (redchi if redchi is not None else np.nan)
+            e = np.sqrt(np.clip(np.diag(cov), 0, None))
+        except np.linalg.LinAlgError:
+            e = np.full(n_par, np.nan)
+        i = 0
+        tc_err = 0.0 if fixed_tc else float(e[0])
+        i += 0 if fixed_tc else 1
+        s_err = s * float(e[i])
+        al_err = al * float(e[i + 1]) if free_alpha else None
+        h0 = float(whh_reduced_field(1e-3, al, lambda_so)) * tc * s
+    else:
+        tc = s = al = h0 = tc_err = s_err = al_err = redchi = None
+    flags: tuple[str, ...] = () if ok else ("fit_failed",)
+    crit = f"WHH dirty limit, lambda_so = {lambda_so:g}" + (
+        ", alpha free" if free_alpha else f", alpha = {alpha:g}"
+    )
+    mk = dict(criterion=crit, method="hc2.fit_whh", sample=sample, source=src,
+              extra={"redchi": redchi})  # fmt: skip
+    records = [
+        Result("tc_whh_K", _finite_or_none(tc), _finite_or_none(tc_err), unit="K",
+               flags=flags if tc is not None else ("fit_failed",), **mk),
+        Result("dhc2_dt_T_per_K", None if s is None else -s, _finite_or_none(s_err),
+               unit="T/K", flags=flags if s is not None else ("fit_failed",), **mk),
+        Result("hc2_0_whh_T", _finite_or_none(h0), None, unit="T",
+               flags=flags if h0 is not None else ("fit_failed",), **mk),
+    ]  # fmt: skip
+    if free_alpha:
+        records.append(
+            Result("maki_alpha", _finite_or_none(al), _finite_or_none(al_err), unit="",
+                   flags=flags if al is not None else ("fit_failed",), **mk)
+        )  # fmt: skip
+    return WHHFit(
+        tc_K=_finite_or_none(tc),
+        tc_stderr_K=_finite_or_none(tc_err),
+        slope_T_per_K=_finite_or_none(s),
+        slope_stderr_T_per_K=_finite_or_none(s_err),
+        alpha=_finite_or_none(al),
+        alpha_stderr=_finite_or_none(al_err),
+        lambda_so=float(lambda_so),
+        hc2_0_T=_finite_or_none(h0),
+        redchi=redchi,
+        success=ok,
+        records=records,
+    )
