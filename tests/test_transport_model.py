@@ -146,3 +146,22 @@ def test_classifier_no_transition():
     assert c.phase == "normal_metal" and "no_transition" in c.flags
     c = classify_rt(T, 100 + 2000 / T)
     assert c.phase == "insulator" and "no_transition" in c.flags
+
+
+def test_phase_fluctuating_grains_emt():
+    # Bruggeman with finite grain conductance G_n/HN: R > 0 between T_BKT and T_perc, zero
+    # below T_BKT only above percolation, and the infinite-conductance limit below T_BKT
+    base = dict(tc0_K=12.0, sigma_tc_K=0.3, al_fluctuations=False)
+    p = RTModelParams(p_max=0.9, t_bkt_K=11.0, **base)
+    t_perc = zero_resistance_temperature_K(RTModelParams(p_max=0.9, **base))
+    T = np.array([10.9, 11.2, 0.5 * (11.0 + t_perc), t_perc + 0.2])
+    R = sheet_resistance_ohm(T, p)
+    assert R[0] == 0.0 and np.all(R[1:] > 0)
+    # below percolation, phase fluctuations do not matter at T < T_BKT (grains are ideal)
+    q = RTModelParams(p_max=0.4, t_bkt_K=11.0, **base)
+    r_ideal = sheet_resistance_ohm(np.array([5.0]), RTModelParams(p_max=0.4, **base))
+    assert sheet_resistance_ohm(np.array([5.0]), q) == pytest.approx(r_ideal)
+    # continuity across T_BKT (no jump from the two branches of the solution)
+    Tc = np.array([11.0 + 1e-6, 11.0 + 2e-6])
+    ideal = sheet_resistance_ohm(Tc, RTModelParams(p_max=0.4, **base))
+    assert sheet_resistance_ohm(Tc, q) == pytest.approx(ideal, rel=1e-6)

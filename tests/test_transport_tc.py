@@ -66,12 +66,18 @@ def test_tc_round_trip_within_0p1K(rng, tc0, sigma, pmax, order):
 
 
 def test_tc_with_fluctuations_and_bkt_tail():
-    # with AL and a BKT tail: T_c,0 is T_BKT when it lies above the percolation temperature
-    p = RTModelParams(tc0_K=12.0, sigma_tc_K=0.6, p_max=0.6, t_bkt_K=11.6, hn_b=0.5)
-    assert zero_resistance_temperature_K(p) == 11.6
+    # with AL and phase-fluctuating grains: T_c,0 is T_BKT when it lies below the percolation
+    # temperature (zero resistance needs both), and percolation when it lies above
+    p = RTModelParams(tc0_K=12.0, sigma_tc_K=0.3, p_max=0.9, t_bkt_K=11.5, hn_b=0.5)
+    assert zero_resistance_temperature_K(p) == 11.5
     T = np.arange(2.0, 25.0, 0.02)
     q = _by_q(tc_criteria(T, sheet_resistance_ohm(T, p)))
-    assert q["tc_0_K"].value == pytest.approx(11.6, abs=0.1)
+    assert q["tc_0_K"].value == pytest.approx(11.5, abs=0.1)
+    p2 = RTModelParams(tc0_K=12.0, sigma_tc_K=0.6, p_max=0.6, t_bkt_K=11.8, hn_b=0.5)
+    t_perc = zero_resistance_temperature_K(RTModelParams(tc0_K=12.0, sigma_tc_K=0.6, p_max=0.6))
+    assert zero_resistance_temperature_K(p2) == pytest.approx(t_perc)
+    q2 = _by_q(tc_criteria(T, sheet_resistance_ohm(T, p2)))
+    assert q2["tc_0_K"].value == pytest.approx(t_perc, abs=0.1)
 
 
 def test_tangent_onset(rng):

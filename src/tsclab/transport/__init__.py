@@ -11,6 +11,7 @@ Examples
 ['tc_onset_K', 'tc_mid_K', 'tc_0_K', 'r_normal_ohm']
 """
 
+from .bkt import t_bkt_from_rt
 from .classify import RTClassification, classify_rt
 from .model import (
     AL_PREFACTOR_S,
@@ -40,6 +41,7 @@ __all__ = [
     "sheet_resistance_ohm",
     "simulate_rt",
     "split_branches",
+    "t_bkt_from_rt",
     "tc_criteria",
     "zero_resistance_temperature_K",
 ]

@@ -12,8 +12,10 @@ Two parallel channels (PHYSICS.md §5.2):
    G_n = [R_n0⁻¹ + e²/(16ħ ε)] exp[−(T_ES/T)^{1/2}]: a sheet conductance plus the 2D
    Aslamazov–Larkin paraconductivity (ε = max(ln(T/T_c0), ε_min)), both suppressed by
    Efros–Shklovskii hopping between grains (metallic matrix when T_ES = 0). Optionally, the
-   percolating sheet has a Halperin–Nelson (BKT) resistive tail
-   R ∝ exp{−2 [b (T_c0 − T)/(T − T_BKT)]^{1/2}}.
+   superconducting grains are phase-fluctuating: their sheet resistance is R_n times the
+   Halperin–Nelson (BKT) factor exp{−2 [b (T_c0 − T)/(T − T_BKT)]^{1/2}}, and the Bruggeman
+   equation is solved with that finite grain conductance (zero resistance then needs both
+   percolation and T < T_BKT).
 
 The thickness-driven superconductor / anomalous metal / insulator sequence vs n (Fig. 1E of Yi
 et al.) follows from p_max(n) crossing ½ and from the matrix becoming insulating
@@ -102,7 +104,8 @@ class RTModelParams:
     al_min_epsilon
         Cut-off of ε = ln(T/T_c0) for the AL term (Ginzburg region).
     t_bkt_K
-        BKT temperature of the percolating sheet (``None``: no Halperin–Nelson tail).
+        BKT temperature of the superconducting grains (``None``: grains have zero resistance
+        below their local T_c; otherwise R_grain = R_n × Halperin–Nelson factor).
     hn_b
         Dimensionless Halperin–Nelson constant b.
     """
@@ -243,8 +246,18 @@ def sheet_resistance_ohm(
     g_n = g_n * np.exp(-np.sqrt(p.t_es_K / T))
     frac = p.p_max * ndtr((p.tc0_K - T) / p.sigma_tc_K)
     r_int = np.clip(1.0 - 2.0 * frac, 0.0, None) / g_n  # Bruggeman 2D, infinite-σ inclusions
-    if p.t_bkt_K is not None and p.p_max > 0.5:
-        r_int = r_int * halperin_nelson_factor(T, p.t_bkt_K, p.tc0_K, p.hn_b)
+    if p.t_bkt_K is not None:
+        # phase-fluctuating grains: finite conductance σ1 = G_n / HN(T) in the 2D Bruggeman
+        # equation, solved exactly: σ_e = [q + sqrt(q² + 4 s1)]/2 G_n, q = (2p − 1)(s1 − 1)
+        hn = halperin_nelson_factor(T, p.t_bkt_K, p.tc0_K, p.hn_b)
+        fin = hn > 0
+        s1 = 1.0 / hn[fin]
+        q = (2.0 * frac[fin] - 1.0) * (s1 - 1.0)
+        root = np.sqrt(q**2 + 4.0 * s1)
+        # the rationalized form avoids cancellation for q < 0 (below percolation)
+        se = np.where(q >= 0, 0.5 * (q + root), 2.0 * s1 / (root - q))
+        r_int = r_int.copy()
+        r_int[fin] = 1.0 / (g_n[fin] * se)
     R = r_int / (1.0 + r_int * g_fete)  # parallel channels; R = 0 when r_int = 0
     if noise_ohm or noise_fraction:
         if rng is None:
@@ -254,8 +267,9 @@ def sheet_resistance_ohm(
 
 
 def zero_resistance_temperature_K(params: RTModelParams) -> float | None:
-    """Analytic T_c,0 of the model: T_c0 − σ Φ⁻¹(1/(2 p_max)) (percolation), raised to T_BKT
-    when a BKT tail is set; ``None`` when p_max ≤ ½ (no zero-resistance state).
+    """Analytic T_c,0 of the model: T_c0 − σ Φ⁻¹(1/(2 p_max)) (percolation), lowered to T_BKT
+    when a BKT temperature is set (the percolating cluster must also be phase coherent);
+    ``None`` when p_max ≤ ½ (no zero-resistance state).
 
     Examples
     --------
@@ -267,7 +281,8 @@ def zero_resistance_temperature_K(params: RTModelParams) -> float | None:
         return None
     t_perc = p.tc0_K - p.sigma_tc_K * float(ndtri(1.0 / (2.0 * p.p_max)))
     if p.t_bkt_K is not None:
-        return max(t_perc, p.t_bkt_K)
+        # zero resistance needs a percolating cluster that is also phase coherent
+        return min(t_perc, p.t_bkt_K)
     return t_perc
 
 
