@@ -104,3 +104,13 @@ def test_map_bad_input():
     with pytest.raises(ParameterError):
         # spectra of different lengths (a ragged list)
         fit_gap_map(BIAS, [np.ones(301), np.ones(300)], temperature_K=0.31)
+
+
+def test_unit_of_didv_does_not_matter(rng):
+    y, *_ = _map(rng, 2, 2)
+    a = fit_spectra(BIAS, y, temperature_K=0.31)
+    b = fit_spectra(BIAS, 2e-9 * y, temperature_K=0.31)
+    assert np.allclose(a["delta_meV"], b["delta_meV"], rtol=1e-6)
+    assert np.allclose(2e-9 * a["scale"], b["scale"], rtol=1e-6)
+    assert np.allclose(2e-9 * a["scale_stderr"], b["scale_stderr"], rtol=1e-4)
+    assert bool(b["ok"].all())

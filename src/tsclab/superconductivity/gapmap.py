@@ -186,8 +186,11 @@ def fit_spectra(
     g = np.full(P, np.nan)
     a = np.full(P, np.nan)
     idx = np.flatnonzero(valid)
-    Yv = Y[idx]
-    d0, g0, a0 = guess_dynes(b, Yv)
+    d0, g0, a_unit = guess_dynes(b, Y[idx])
+    # Fit in units of each spectrum's high-bias conductance, so that the normal equations are
+    # well scaled whatever the unit of didv (S, A, V); scale and its error are converted back.
+    Yv = Y[idx] / a_unit[:, None]
+    sv = sig[idx] / a_unit
     model = _Model(b, kT, int(n_terms), vrms, float(np.min(g0)) if g0.size else 0.0)
     dmin, gmin = 1e-3 * dv, 0.0
 
@@ -210,10 +213,9 @@ def fit_spectra(
             break
         a11, a12, a13, a22, a23, a33, b1, b2, b3 = A[:, act]
         lm = lam[act]
-        tiny = 1e-12 * (a11 + a22 + a33)
+        f = 1.0 + lm + 1e-12  # Marquardt: damp each diagonal element in proportion to itself
         s1, s2, s3, _, _ = _solve3(
-            a11 + lm * a11 + tiny, a12, a13, a22 + lm * a22 + tiny, a23,
-            a33 + lm * a33 + tiny, -b1, -b2, -b3,
+            a11 * f, a12, a13, a22 * f, a23, a33 * f, -b1, -b2, -b3
         )  # fmt: skip
         s1, s2, s3 = np.nan_to_num(s1), np.nan_to_num(s2), np.nan_to_num(s3)
         # Gauss-Newton predicted chi^2 decrease: -(2 g.s + s.A.s); below chi2_tol (in units
@@ -221,7 +223,7 @@ def fit_spectra(
         sAs = (a11 * s1 * s1 + a22 * s2 * s2 + a33 * s3 * s3
                + 2 * (a12 * s1 * s2 + a13 * s1 * s3 + a23 * s2 * s3))  # fmt: skip
         pred = -(2 * (b1 * s1 + b2 * s2 + b3 * s3) + sAs)
-        fin = (pred < chi2_tol * sig[idx[act]] ** 2) & (lm < 1.0)
+        fin = (pred < chi2_tol * sv[act] ** 2) & (lm < 1.0)
         converged[act[fin]] = True
         active[act[fin]] = False
         act, s1, s2, s3 = act[~fin], s1[~fin], s2[~fin], s3[~fin]
@@ -260,14 +262,15 @@ def fit_spectra(
     a11, a12, a13, a22, a23, a33 = A[:6]
     _, _, _, det, (v11, v22, v33) = _solve3(a11, a12, a13, a22, a23, a33, 0, 0, 0)
     dof = n - 3
-    chi2 = cost / sig[idx] ** 2
+    chi2 = cost / sv**2
     redchi = chi2 / dof
     s2r = cost / dof  # covariance scaled by the reduced chi^2 (lmfit/curve_fit convention)
     with np.errstate(invalid="ignore"):
         ed = np.sqrt(v11 * s2r)
         eg = np.sqrt(v22 * s2r)
         ea = np.sqrt(v33 * s2r)
-    d[idx], g[idx], a[idx] = pd, pg, pa
+    d[idx], g[idx], a[idx] = pd, pg, pa * a_unit
+    ea = ea * a_unit
     out = {
         "delta_meV": d,
         "gamma_meV": g,
@@ -288,7 +291,7 @@ def fit_spectra(
     failed = np.ones(P, dtype=bool)
     failed[idx] = ~converged | ~(det > 0) | ~np.isfinite(ed) | ~np.isfinite(redchi)
     chi2_flat = np.full(P, np.nan)
-    chi2_flat[idx] = _dchi2_flat(Yv, sig[idx])
+    chi2_flat[idx] = _dchi2_flat(Yv, sv)
     full_chi2 = np.full(P, np.nan)
     full_chi2[idx] = chi2
     with np.errstate(invalid="ignore"):

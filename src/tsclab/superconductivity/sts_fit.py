@@ -221,7 +221,7 @@ def _records(
 
 
 def _criterion(temperature_K: float, modulation_rms_mV: float) -> str:
-    s = f"Dynes fit, thermal broadening at {temperature_K:g} K"
+    s = f"Dynes fit at T = {temperature_K:g} K"
     if modulation_rms_mV > 0:
         s += f", lock-in {modulation_rms_mV:g} mV rms"
     return s
