@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -225,14 +224,17 @@ def _geometry(meta: dict[str, object], n: int) -> tuple[float | None, float | No
     return area, length, units
 
 
-def _find_data_marker(text: str, path: PathLike) -> tuple[int, int]:
-    """(character offset just after the ``[Data]`` line, 1-based line number of that line)."""
-    m = re.search(r"^\s*\[Data\][^\n]*\n", text, re.MULTILINE | re.IGNORECASE)
+_DATA_MARK = re.compile(rb"^[ \t]*\[Data\][^\n]*\n", re.MULTILINE | re.IGNORECASE)
+
+
+def _find_data_marker(raw: bytes, path: PathLike) -> tuple[int, int]:
+    """(byte offset just after the ``[Data]`` line, 1-based line number of that line)."""
+    m = _DATA_MARK.search(raw)
     if m is None:
         raise FileFormatError(
             path, "no [Data] section: not a complete Quantum Design .dat file", key="[Data]"
         )
-    return m.end(), text.count("\n", 0, m.start()) + 1
+    return m.end(), raw.count(b"\n", 0, m.start()) + 1
 
 
 def read_qd_dat(path: PathLike) -> xr.Dataset:
@@ -274,14 +276,15 @@ def read_qd_dat(path: PathLike) -> xr.Dataset:
         raise FileFormatError(
             path, "binary content: not a Quantum Design .dat text file", line=_nul_line(raw)
         )
-    text = decode(raw)
-    start, data_line = _find_data_marker(text, path)
-    head = text[:start]
+    # Only the header and the column line are decoded here; the (possibly huge) data block goes
+    # to pandas' C parser as bytes.
+    start, data_line = _find_data_marker(raw, path)
+    encoding = text_encoding(raw[:start])
+    head = decode(raw[:start])
     if "[header]" not in head.lower():
         raise FileFormatError(path, "no [Header] section before [Data]", line=data_line)
-    body = text[start:]
-    nl = body.find("\n")
-    colline = (body if nl < 0 else body[:nl]).rstrip("\r")
+    nl = raw.find(b"\n", start)
+    colline = decode(raw[start:] if nl < 0 else raw[start:nl]).rstrip("\r")
     if not colline.strip():
         raise FileFormatError(path, "no column names after [Data]", line=data_line + 1)
     delim = "\t" if colline.count("\t") > colline.count(",") else ","
@@ -291,25 +294,27 @@ def read_qd_dat(path: PathLike) -> xr.Dataset:
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
         raise FileFormatError(path, f"column {dup!r} appears twice", line=data_line + 1)
-    df = _read_block(path, body[nl + 1 :] if nl >= 0 else "", columns, delim, data_line + 2)
-    return _to_dataset(path, df, meta, columns, delim, text_encoding(raw))
+    block = raw[nl + 1 :] if nl >= 0 else b""
+    df = _read_block(path, block, columns, delim, data_line + 2, encoding)
+    return _to_dataset(path, df, meta, columns, delim, encoding)
 
 
 def _read_block(
-    path: PathLike, block: str, columns: list[str], delim: str, first_line: int
+    path: PathLike, block: bytes, columns: list[str], delim: str, first_line: int, encoding: str
 ) -> pd.DataFrame:
     text_cols = [c for c in columns if c.lower() == "comment"]
-    dtypes = {c: "float64" for c in columns if c not in text_cols}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             df = pd.read_csv(
-                io.StringIO(block),
+                io.BytesIO(block),
                 sep=delim,
+                encoding=encoding,
+                encoding_errors="replace",
                 header=None,
                 names=columns,
                 index_col=False,
-                dtype={**dtypes, **dict.fromkeys(text_cols, "object")},
+                dtype=dict.fromkeys(text_cols, "object"),
                 skip_blank_lines=True,
                 engine="c",
                 na_values=["", "NaN", "nan", "N/A"],
@@ -317,15 +322,20 @@ def _read_block(
             )
     except (ValueError, pd.errors.ParserError, IndexError) as exc:
         # Either a ragged row or a non-numeric cell: locate it for the message.
-        raise _locate_bad_row(path, block, columns, delim, first_line, exc) from None
+        raise _locate_bad_row(path, decode(block), columns, delim, first_line, exc) from None
     if caught:
         # pandas drops the cells of a row longer than the header (with a warning): refuse, unless
         # the extra cells are only trailing delimiters (spreadsheet re-saves).
-        err = _locate_bad_row(path, block, columns, delim, first_line, None)
+        err = _locate_bad_row(path, decode(block), columns, delim, first_line, None)
         if err is not None:
             raise err
     if df.empty:
         raise FileFormatError(path, "the [Data] section has no rows", line=first_line)
+    # Type inference is faster than imposed dtypes; a numeric column that came out as text
+    # holds a non-numeric cell somewhere: find it for the message.
+    if not all(pd.api.types.is_numeric_dtype(df[c]) for c in columns if c not in text_cols):
+        err = _locate_bad_row(path, decode(block), columns, delim, first_line, None)
+        raise err or FileFormatError(path, "non-numeric cells in [Data]", line=first_line)
     return df
 
 
@@ -381,7 +391,7 @@ def _to_dataset(
     data_vars: dict[str, tuple] = {}
 
     def has_data(col: str) -> bool:
-        return df[col].dtype != object and bool(df[col].notna().any())
+        return pd.api.types.is_numeric_dtype(df[col]) and bool(df[col].notna().any())
 
     for rule in _POINT_RULES:
         if rule.name in data_vars:
@@ -645,17 +655,10 @@ def write_qd_dat(ds: xr.Dataset, path: PathLike, *, option: str = "Resistivity")
         "[Data]",
         "Comment," + ",".join(c for c, _ in cols),
     ]
-    block = np.column_stack([v for _, v in cols])
     out = io.StringIO()
     out.write("\r\n".join(lines) + "\r\n")
-    fmt = _fmt_row(len(cols))
-    for row in block:
-        out.write(fmt(row))
+    # repr-precision floats (round trip exactly); NaN as an empty cell, as MultiVu writes.
+    frame = pd.DataFrame({c: v for c, v in cols})
+    frame.insert(0, "Comment", "")
+    frame.to_csv(out, header=False, index=False, na_rep="", lineterminator="\r\n")
     return atomic_write(path, out.getvalue())
-
-
-def _fmt_row(n: int):
-    def f(row: np.ndarray) -> str:
-        return "," + ",".join("" if not math.isfinite(x) else repr(float(x)) for x in row) + "\r\n"
-
-    return f
