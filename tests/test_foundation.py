@@ -84,9 +84,11 @@ def test_paper_values_have_sources():
 
 
 def test_paper_values_only_used_for_comparison():
-    """No computation may import the reference values (only the report compares)."""
+    """No computation may import the reference values: only the report (comparison) and the
+    calibration (fits whose inputs and outputs are reported) read them."""
     allowed = {SRC / "paper_values.py"}
     allowed |= set((SRC / "report").rglob("*.py"))
+    allowed.add(SRC / "study" / "calibration.py")  # fits to the paper, reported as calibrated
     offenders = []
     for path in SRC.rglob("*.py"):
         if path in allowed:

@@ -145,3 +145,23 @@ def test_differential_method_recovers_rfim_magnetization():
     # field step: the two frames around the crossing have nearly equal |m| and RMS
     k = int(np.argmax(rms))
     assert m_true[k - 1] < 0 < m_true[k + 1]
+
+
+@pytest.mark.parametrize("demag", [0.5, 1.0])
+def test_rfim_with_demagnetizing_field_ends_in_metastable_states(demag):
+    """With H -> H - D M every snapshot must be a stable state: no down spin can flip."""
+    rng = np.random.default_rng(5)
+    h = random_fields(24, 1.2, rng)
+    fields = np.linspace(-2, 8, 101)
+    ds = rfim_upsweep(h, 1.0, fields, demag_T=demag)
+    for H, s in zip(fields, ds.spins.values.astype(float), strict=True):
+        nb = np.roll(s, 1, 0) + np.roll(s, -1, 0) + np.roll(s, 1, 1) + np.roll(s, -1, 1)
+        local = H - demag * s.mean() + h + nb
+        assert np.all(local[s < 0] <= 1e-9)
+    # demagnetization shears the loop (the demagnetizing field favours reversal while M < 0 and
+    # opposes it once M > 0): the field span from 1 % to 99 % reversal widens
+    def span(d):
+        m, hf = d.magnetization.values, d.avalanche_field_T.values
+        return hf[np.searchsorted(m, 0.98)] - hf[np.searchsorted(m, -0.98)]
+
+    assert span(ds) > span(rfim_upsweep(h, 1.0)) + 0.5 * demag

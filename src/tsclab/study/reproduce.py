@@ -48,18 +48,22 @@ def _step_two_surface_boundaries(out: Path, seed: int, quick: bool) -> StepOutco
     ax.plot(hi, mu, label=r"$\lambda_{c,+}$ (N: $\mp$1 $\to$ $\mp$2)")
     ax.set_xlabel(r"exchange field $\lambda$ (eV)")
     ax.set_ylabel(r"chemical potential $\mu$ (eV)")
-    ax.set_title("Two-surface model: k = 0 gap closings\n"
-                 r"$m_0$ = 0.2, $\Delta_t$ = 0, $\Delta_b$ = 0.1 eV")  # fmt: skip
+    ax.set_title(
+        "Two-surface model: k = 0 gap closings\n"
+        r"$m_0$ = 0.2, $\Delta_t$ = 0, $\Delta_b$ = 0.1 eV"
+    )
     ax.legend(fontsize=8)
     path = out / "theory" / "two_surface_k0_boundaries.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return StepOutcome(
-        "two-surface k = 0 phase boundaries", "done", [str(path.relative_to(out))],
+        "two-surface k = 0 phase boundaries",
+        "done",
+        [str(path.relative_to(out))],
         f"N = 1 window at mu = 0: {float(lo[len(mu) // 2]):.4f} < |lam| < "
         f"{float(hi[len(mu) // 2]):.4f} eV",
-    )  # fmt: skip
+    )
 
 
 #: The steps of the virtual study, in order. Later issues add theirs here.
