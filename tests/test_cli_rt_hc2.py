@@ -78,6 +78,13 @@ def test_rt_bad_input_is_one_line_error(capsys, tmp_path):
     assert all("no_transition" in r["flags"] for r in recs if r["quantity"].startswith("tc_"))
 
 
+def test_rt_refuses_field_loops_with_a_flag(capsys, data_dir):
+    path = _need(data_dir, NOMAD)
+    recs = _json(capsys, ["analyze", "rt", str(path), "--json", "--no-files"])
+    assert recs and all(r["value"] is None and "field_swept" in r["flags"] for r in recs)
+    assert "analyze hc2" in recs[0]["extra"]["reason"]
+
+
 def test_hc2_real_nbse2_field_loops(capsys, data_dir, tmp_path):
     # (SnSe)1.16NbSe2 misfit, +-1 T loops at 2.0, 2.1, 2.2, 2.3 K: Hc2 decreases with T
     path = _need(data_dir, NOMAD)
@@ -154,3 +161,44 @@ def test_hc2_rt_at_fixed_field_files(capsys, tmp_path, data_dir):
     for x in r:
         assert 3.0 < x["extra"]["temperature_K"] < 4.0
         assert x["value"] == pytest.approx(abs(float(ds["field_T"][0])), abs=1e-6)
+
+
+def test_virtual_measurement_round_trip_through_qd_files(capsys, tmp_path, rng):
+    # forward model -> QD .dat (the instrument's own format, two bridges, cooling + warming)
+    # -> reader -> CLI: T_c,0 within 0.1 K of the analytic value on every branch and bridge
+    import xarray as xr
+
+    io = pytest.importorskip("tsclab.io")
+    p1 = RTModelParams(tc0_K=11.0, sigma_tc_K=0.4, p_max=0.9, al_fluctuations=False)
+    p2 = RTModelParams(tc0_K=9.0, sigma_tc_K=0.5, p_max=0.45)  # never reaches zero
+    T = np.concatenate([np.arange(25.0, 2.0, -0.05), np.arange(2.0, 25.0, 0.05)])
+    R = np.stack([sheet_resistance_ohm(T, p, rng=rng, noise_ohm=0.02) for p in (p1, p2)], axis=1)
+    ds = xr.Dataset(
+        {
+            "temperature_K": ("point", T),
+            "field_T": ("point", np.zeros_like(T)),
+            "resistance_ohm": (("point", "channel"), R),
+        },
+        coords={"channel": ["bridge1", "bridge2"]},
+    )
+    f = tmp_path / "virtual.dat"
+    io.write_qd_dat(ds, f)
+    recs = _json(capsys, ["analyze", "rt", str(f), "--json", "--no-files"])
+    t0 = {
+        (r["source"]["channel"], r["source"]["sweep"]): r
+        for r in recs
+        if r["quantity"] == "tc_0_K"
+    }
+    assert set(t0) == {(c, s) for c in ("bridge1", "bridge2") for s in ("cooling", "warming")}
+    for s in ("cooling", "warming"):
+        assert t0[("bridge1", s)]["value"] == pytest.approx(
+            zero_resistance_temperature_K(p1), abs=0.1
+        )
+        assert t0[("bridge2", s)]["value"] is None
+    phases = {
+        (r["source"]["channel"], r["criterion"])
+        for r in recs
+        if r["quantity"] == "r_residual_ratio"
+    }
+    assert ("bridge1", "phase = superconductor") in phases
+    assert ("bridge2", "phase = anomalous_metal") in phases

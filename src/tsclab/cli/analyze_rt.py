@@ -21,11 +21,13 @@ from ._common import print_records
 __all__ = ["load_rt_curves", "register"]
 
 
-def load_rt_curves(path: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """Read an R(T) file into ``[(channel, temperature_K, resistance_ohm), ...]``.
+def load_rt_curves(
+    path: Path,
+) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Read an R(T) file into ``[(channel, temperature_K, resistance_ohm, field_T), ...]``.
 
-    QD ``.dat``: one entry per channel with data (``"bridge1"``...), in measurement order.
-    Text: two columns, T (K) and R (ohm); channel ``""``.
+    QD ``.dat``: one entry per channel with data (``"bridge1"``...), in measurement order, with
+    the logged field. Text: two columns, T (K) and R (ohm); channel ``""``, field ``None``.
 
     Raises
     ------
@@ -41,20 +43,42 @@ def load_rt_curves(path: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
         if not chans or "temperature_K" not in ds:
             raise FileFormatError(path, "no resistance channel with data (resistance_ohm)")
         T = np.asarray(ds["temperature_K"].to_numpy(), dtype=float)
-        return [
-            (c, T, np.asarray(ds["resistance_ohm"].sel(channel=c).to_numpy(), dtype=float))
-            for c in chans
-        ]
+        H = np.asarray(ds["field_T"].to_numpy(), dtype=float) if "field_T" in ds else None
+        R = ds["resistance_ohm"]
+        return [(c, T, np.asarray(R.sel(channel=c).to_numpy(), dtype=float), H) for c in chans]
     if kind in ("text_table", "gwyddion_text"):
         ds = tio.read_two_column(path, "temperature", "K", "resistance_ohm", "ohm")
-        return [("", ds["temperature"].to_numpy().astype(float), ds["resistance_ohm"].to_numpy())]
+        T = ds["temperature"].to_numpy().astype(float)
+        return [("", T, ds["resistance_ohm"].to_numpy().astype(float), None)]
     raise FileFormatError(
         path, f"read as {kind!r}; analyze rt takes QD .dat files or two-column text (T, R)"
     )
 
 
+def _field_varies(H: np.ndarray | None, idx: np.ndarray) -> float | None:
+    """The field span (T) of a branch if the field was swept there, else None.
+
+    A sweep is a span above max(10 mT, 5 % of the median |H|): more than the drift and
+    noise of a fixed-field R(T) measurement.
+    """
+    if H is None:
+        return None
+    h = H[idx]
+    h = h[np.isfinite(h)]
+    if h.size < 2:
+        return None
+    span = float(np.ptp(h))
+    return span if span > max(0.01, 0.05 * float(np.median(np.abs(h)))) else None
+
+
 def _analyze_curve(
-    path: Path, channel: str, T: np.ndarray, R: np.ndarray, sample: str, crit: dict[str, Any]
+    path: Path,
+    channel: str,
+    T: np.ndarray,
+    R: np.ndarray,
+    H: np.ndarray | None,
+    sample: str,
+    crit: dict[str, Any],
 ) -> tuple[list[Result], list[tuple[str, np.ndarray]]]:
     from ..transport import classify_rt, split_branches, tc_criteria
 
@@ -74,6 +98,15 @@ def _analyze_curve(
     for label, sub in branches:
         idx = idx_all[sub]
         src = {**src0, "sweep": label}
+        span = _field_varies(H, idx)
+        if span is not None:
+            records.append(
+                Result("tc_0_K", None, unit="K", method="transport.tc_criteria", sample=sample,
+                       source=src, flags=("field_swept",),
+                       extra={"reason": f"the field varies by {span:.3g} T in this branch: "
+                              "not an R(T) curve (use tsclab analyze hc2)"})
+            )  # fmt: skip
+            continue
         try:
             recs = tc_criteria(T[idx], R[idx], sample=sample, source=src, **crit)
             cls = classify_rt(T[idx], R[idx], **crit)
@@ -185,8 +218,8 @@ def register(app: typer.Typer) -> None:
         all_records: list[Result] = []
         figures: list[Path] = []
         for f in files:
-            for channel, T, R in load_rt_curves(f):
-                recs, branches = _analyze_curve(f, channel, T, R, sample, crit)
+            for channel, T, R, H in load_rt_curves(f):
+                recs, branches = _analyze_curve(f, channel, T, R, H, sample, crit)
                 all_records.extend(recs)
                 if not no_files and branches:
                     figures.append(_figure(f, channel, T, R, branches, recs, out))
