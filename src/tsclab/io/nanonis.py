@@ -572,7 +572,8 @@ def read_sxm(path: PathLike) -> xr.Dataset:
             f"image data truncated: {len(raw) - start} bytes, the header announces {need}",
             key="SCAN_PIXELS",
         )
-    data = np.frombuffer(raw, dtype=dtype, count=nimg * nx * ny, offset=start).astype(float)
+    with np.errstate(invalid="ignore"):  # signalling NaNs in the file are still NaN
+        data = np.frombuffer(raw, dtype=dtype, count=nimg * nx * ny, offset=start).astype(float)
     data = data.reshape(nimg, ny, nx)
     scan_dir = header.get("SCAN_DIR", "up").strip().lower()
     data_vars = {}
