@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import least_squares, minimize
 
 from ..magnetism.rfim import random_fields, rfim_upsweep
 from ..paper_values import paper_value
+from ..transport import ThicknessLaw, params_for_thickness, sheet_resistance_ohm, tc_criteria
 
-__all__ = ["Calibration", "calibrate_rfim", "rfim_loop_fields"]
+__all__ = ["RT_CRITERIA", "Calibration", "calibrate_rfim", "calibrate_rt", "rfim_loop_fields"]
 
 
 @dataclass(frozen=True)
@@ -106,4 +107,87 @@ def calibrate_rfim(*, L: int = 128, seed: int = 0, sample: str = "(8,20)") -> Ca
         residual=float(np.sqrt(opt.fun)),
         notes="zero-T RFIM on a square lattice, truncated Gaussian random fields (2.5 sigma), "
         "mean-field demagnetizing term; nucleation = 0.5 % of the area reversed",
+    )
+
+
+#: T_c criteria of the study (calibration and analysis use the same): onset 0.9 R_N, zero
+#: 1e-3 R_N, normal state extrapolated from 15-20 K (above every transition of the series).
+RT_CRITERIA: dict = {"onset_fraction": 0.9, "zero_fraction": 1e-3, "normal_window_K": (15.0, 20.0)}
+
+
+def _criteria_of(params, temperature_K: np.ndarray) -> tuple[float | None, float | None]:
+    R = sheet_resistance_ohm(temperature_K, params)
+    recs = {r.quantity: r.value for r in tc_criteria(temperature_K, R, **RT_CRITERIA)}
+    return recs["tc_onset_K"], recs["tc_0_K"]
+
+
+def calibrate_rt(
+    sample: str,
+    n_uc: int,
+    *,
+    sigma_tc_K: float | None = None,
+    law: ThicknessLaw | None = None,
+) -> Calibration:
+    """Fit the interface transition of ``sample`` to the paper's T_c,onset and T_c,0.
+
+    Two numbers are fitted to the two targets (criteria :data:`RT_CRITERIA`):
+
+    - ``sigma_tc_K=None``: the centre T_c0 and width sigma_Tc of the local-T_c distribution
+      (a sharp, percolation-limited transition);
+    - ``sigma_tc_K`` given: T_c0 and the BKT temperature T_BKT of the grains with that width
+      (a transition broadened by phase fluctuations, the paper's reading of its broad curves).
+
+    The FeTe-thickness dependence (p_max, insulating matrix) comes from ``law`` unchanged.
+    """
+    from dataclasses import replace
+
+    law = law or ThicknessLaw()
+    base = params_for_thickness(n_uc, law)
+    ref = {"onset": paper_value("tc_onset_K", sample), "zero": paper_value("tc_0_K", sample)}
+    target = np.array([ref["onset"].value, ref["zero"].value])
+    T = np.linspace(1.0, 20.0, 1901)
+    if sigma_tc_K is None:
+        names = ("tc0_K", "sigma_tc_K")
+        # EMT estimates (PHYSICS.md §5.2): R = 0 where p(T) = 1/2, T = T_c0 - sigma
+        # Phi^-1(1/2p_max); with the FeTe channel in parallel R = 0.9 R_N ~0.85 sigma above T_c0
+        from scipy.stats import norm
+
+        z = float(norm.ppf(min(0.5 / max(base.p_max, 0.5 + 1e-6), 1 - 1e-9)))
+        s0 = max((target[0] - target[1]) / (0.85 + z), 0.05)
+        x0, lo, hi = [target[1] + z * s0, s0], [1.0, 0.02], [40.0, 10.0]
+    else:
+        names = ("tc0_K", "t_bkt_K")
+        base = replace(base, sigma_tc_K=sigma_tc_K)
+        x0, lo, hi = [target[0], max(target[1] - 0.3, 0.2)], [1.0, 0.05], [40.0, 39.0]
+
+    def params(p: np.ndarray):
+        kw = dict(zip(names, (float(v) for v in p), strict=True))
+        if "t_bkt_K" in kw:
+            kw["t_bkt_K"] = min(kw["t_bkt_K"], 0.999 * kw["tc0_K"])
+        return replace(base, **kw)
+
+    def resid(p: np.ndarray) -> np.ndarray:
+        onset, zero = _criteria_of(params(p), T)
+        # an undefined criterion (no transition, no percolation) is far from any stated value
+        return np.array([onset or 0.0, zero or 0.0]) - target
+
+    sol = least_squares(resid, x0, bounds=(lo, hi), diff_step=2e-2)
+    fitted = params(sol.x)
+    onset, zero = _criteria_of(fitted, T)
+    out = {k: float(getattr(fitted, k)) for k in ("tc0_K", "sigma_tc_K", "p_max")}
+    if fitted.t_bkt_K is not None:
+        out["t_bkt_K"] = float(fitted.t_bkt_K)
+    return Calibration(
+        name=f"R(T) interface transition {sample}",
+        targets={"tc_onset_K": float(target[0]), "tc_0_K": float(target[1])},
+        target_sources={"tc_onset_K": ref["onset"].source, "tc_0_K": ref["zero"].source},
+        parameters={**out, "n_uc": n_uc, "fitted": ", ".join(names)},
+        achieved={
+            "tc_onset_K": onset if onset is not None else float("nan"),
+            "tc_0_K": zero if zero is not None else float("nan"),
+        },
+        residual=float(np.sqrt(np.sum(sol.fun**2))),
+        notes="criteria RT_CRITERIA (0.9 R_N onset, 1e-3 R_N zero, R_N from 15-20 K); "
+        "FeTe-thickness law unchanged",
+        extra={"params": fitted},
     )
