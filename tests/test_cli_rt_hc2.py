@@ -202,3 +202,19 @@ def test_virtual_measurement_round_trip_through_qd_files(capsys, tmp_path, rng):
     }
     assert ("bridge1", "phase = superconductor") in phases
     assert ("bridge2", "phase = anomalous_metal") in phases
+
+
+def test_hc2_angle_table(capsys, tmp_path, rng):
+    from tsclab.superconductivity.hc2 import hc2_angle_tinkham
+
+    th = np.linspace(0, 180, 61)
+    H = hc2_angle_tinkham(th, 2.0, 12.0) * (1 + 0.01 * rng.standard_normal(th.size))
+    f = tmp_path / "ang.csv"
+    f.write_text(
+        "angle (deg),hc2 (T)\n" + "\n".join(f"{a},{h}" for a, h in zip(th, H, strict=True))
+    )
+    recs = _json(capsys, ["analyze", "hc2", str(f), "--json", "--out", str(tmp_path)])
+    q = {r["quantity"]: r for r in recs}
+    assert q["hc2_par_T"]["extra"]["preferred_model"] == "tinkham_2d"
+    assert q["hc2_par_T"]["value"] == pytest.approx(12.0, rel=0.03)
+    assert (tmp_path / "hc2_angle_ang.png").exists()

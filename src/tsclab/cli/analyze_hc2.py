@@ -10,7 +10,9 @@ Inputs (each FILE, format sniffed from content):
 - a text table whose first column is the field (``--field-units``, T by default) and whose other
   columns are resistances (e.g. lock-in channels); the temperature is unknown there;
 - a table of H_c2(T): two columns (T in K, mu0 H_c2 in T), or a header naming a column ``hc2``
-  (a third column is taken as the parallel-field H_c2).
+  (a third column is taken as the parallel-field H_c2);
+- a table of H_c2(θ) (first column named ``angle...`` or ``theta...`` in degrees from the film
+  normal, then ``hc2``): Tinkham 2D vs anisotropic 3D GL, with the AIC verdict.
 
 Points with the same channel are pooled; with >= 3 temperatures they are fitted with 2D GL
 (ξ_GL, T_c; d_sc when parallel data are given), the near-T_c slope gives the WHH orbital
@@ -94,6 +96,9 @@ def _load(path: Path, field_units: str) -> tuple[list[_Curve], list[tuple[str, n
         raise FileFormatError(path, "needs at least two columns")
     cols = [np.asarray(ds[n].to_numpy(), dtype=float) for n in names]
     if any("hc2" in n.lower() for n in names):
+        first = names[0].lower()
+        if "angle" in first or "theta" in first:
+            return [], [("angle", np.column_stack([cols[0], cols[1]]))]
         tables = [("perp", np.column_stack([cols[0], cols[1]]))]
         if len(cols) > 2:
             tables.append(("par", np.column_stack([cols[0], cols[2]])))
@@ -269,12 +274,23 @@ def _figures(out: Path, plots: list[tuple[_Curve, list]], pooled: dict[str, _Poi
         T, H = np.asarray(p.T), np.asarray(p.H)
         err = np.asarray([e if e is not None else 0.0 for e in p.err])
         o = np.asarray(p.orientation)
+        how = "table" if key == "" else f"R = {fraction:g} R_N"
         for orient, mk in (("perp", "o"), ("par", "s")):
             sel = o == orient
             if sel.any():
+                sym = "⊥" if orient == "perp" else "∥"
                 ax.errorbar(T[sel], H[sel], yerr=err[sel], fmt=mk, ms=4, capsize=2,
-                            label=f"Hc2 {'⊥' if orient == 'perp' else '∥'} (R = {fraction:g} R_N)")  # fmt: skip  # noqa: E501
+                            label=f"Hc2 {sym} ({how})")  # fmt: skip
         q = {r.quantity: r for r in fits.get(key, [])}
+        d_rec = q.get("d_sc_nm")
+        if d_rec is not None and d_rec.value and q.get("xi_gl_nm") and q.get("tc_gl_K"):
+            from ..superconductivity.hc2 import xi_gl_of_T_nm
+
+            xi_T = xi_gl_of_T_nm(T, q["xi_gl_nm"].value, q["tc_gl_K"].value)
+            bad = (o == "par") & (d_rec.value >= xi_T)
+            if bad.any():
+                ax.plot(T[bad], H[bad], "s", ms=9, mfc="none", mec="k", mew=0.8,
+                        label="outside 2D window (d_sc ≥ ξ(T))")  # fmt: skip
         xi, tc = q.get("xi_gl_nm"), q.get("tc_gl_K")
         if xi is not None and tc is not None and xi.value and tc.value:
             tt = np.linspace(min(T.min(), tc.value) * 0.98, tc.value, 200)
@@ -295,6 +311,32 @@ def _figures(out: Path, plots: list[tuple[_Curve, list]], pooled: dict[str, _Poi
         written.append(_save(fig, out / f"hc2_vs_T_{name}.png"))
         plt.close(fig)
     return written
+
+
+def _angular_figure(out: Path, f: Path, arr: np.ndarray, cmp: Any) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..superconductivity.hc2 import hc2_angle_gl3d, hc2_angle_tinkham
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.4))
+    ax.plot(arr[:, 0], arr[:, 1], "o", ms=4, label="data")
+    th = np.linspace(float(np.nanmin(arr[:, 0])), float(np.nanmax(arr[:, 0])), 721)
+    for name, fn, ls in (("tinkham_2d", hc2_angle_tinkham, "-"), ("gl_3d", hc2_angle_gl3d, "--")):
+        hp, hq = cmp.params[name]
+        lab = f"{name}: H⊥ = {hp:.3g} T, H∥ = {hq:.3g} T, AIC = {cmp.aic[name]:.1f}"
+        ax.plot(th, fn(th, hp, hq), ls, lw=1, label=lab)
+    ax.set_xlabel("θ from the film normal (deg)")
+    ax.set_ylabel("μ0Hc2 (T)")
+    ax.set_title(f"{f.name}: preferred {cmp.preferred}", fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    path = _save(fig, out / f"hc2_angle_{f.stem.replace(' ', '_')}.png")
+    plt.close(fig)
+    return path
 
 
 def _save(fig: Any, path: Path) -> Path:
@@ -319,6 +361,8 @@ def register(app: typer.Typer) -> None:
         sample: str = typer.Option("", help="Sample label, e.g. '(8,38)'."),
     ) -> None:  # fmt: skip
         """Hc2 from R(H) / R(T) at a stated criterion; 2D GL, WHH and Pauli comparison."""
+        from ..superconductivity.hc2 import compare_angular_models
+
         if orientation not in ("perp", "par"):
             raise ParameterError("--orientation", orientation, "use perp or par")
         if not 0 < fraction < 1:
@@ -326,6 +370,7 @@ def register(app: typer.Typer) -> None:
         records: list[Result] = []
         pooled: dict[str, _Points] = {}
         plots: list[tuple[_Curve, list]] = []
+        angular: list[tuple[Path, np.ndarray, Any]] = []
         for f in files:
             curves, tables = _load(f, field_units)
             for c in curves:
@@ -339,6 +384,12 @@ def register(app: typer.Typer) -> None:
                     p.err.append(e)
                     p.orientation.append(orientation)
             for orient, arr in tables:
+                if orient == "angle":
+                    src = {"file": f.name, "channel": "angle"}
+                    cmp = compare_angular_models(arr[:, 0], arr[:, 1], sample=sample, source=src)
+                    records.extend(cmp.records)
+                    angular.append((f, arr, cmp))
+                    continue
                 o = orientation if orient == "perp" else "par"
                 p = pooled.setdefault("", _Points())
                 for T0, h in arr:
@@ -361,6 +412,7 @@ def register(app: typer.Typer) -> None:
             write_records(records, out / "hc2_records.csv")
             write_records(records, out / "hc2_records.json")
             figs = _figures(out, plots, pooled, fits, fraction)
+            figs += [_angular_figure(out, f, arr, cmp) for f, arr, cmp in angular]
         print_records(records, as_json=json_out, title="Hc2 analysis")
         if not json_out and not no_files:
             typer.echo(f"wrote {len(figs)} figure(s) and hc2_records.csv/.json to {out}")
