@@ -255,7 +255,10 @@ def sheet_resistance_ohm(
         q = (2.0 * frac[fin] - 1.0) * (s1 - 1.0)
         root = np.sqrt(q**2 + 4.0 * s1)
         # the rationalized form avoids cancellation for q < 0 (below percolation)
-        se = np.where(q >= 0, 0.5 * (q + root), 2.0 * s1 / (root - q))
+        se = np.empty_like(q)
+        pos = q >= 0
+        se[pos] = 0.5 * (q[pos] + root[pos])
+        se[~pos] = 2.0 * s1[~pos] / (root[~pos] - q[~pos])
         r_int = r_int.copy()
         r_int[fin] = 1.0 / (g_n[fin] * se)
     R = r_int / (1.0 + r_int * g_fete)  # parallel channels; R = 0 when r_int = 0
