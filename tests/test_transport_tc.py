@@ -191,3 +191,19 @@ def test_real_partial_transition(data_dir):
         assert 3.0 < q["tc_mid_K"].value < 4.0
         assert q["tc_0_K"].value is None
         assert "no_zero_resistance" in q["tc_0_K"].flags
+
+
+def test_full_range_curve_2_to_300K(rng):
+    # a 2-300 K cooling curve: the extrapolated normal state is used only near its window (the
+    # high-T FeTe crossover must not hide the transition); T_c,0 within the 0.25 K grid
+    from tsclab.transport import params_for_thickness
+
+    T = np.arange(300.0, 2.0, -0.25)
+    p = params_for_thickness(50)
+    R = sheet_resistance_ohm(T, p, rng=rng, noise_ohm=0.05)
+    q = _by_q(analyze_rt(T, R))
+    assert q["tc_onset_K"].source["sweep"] == "cooling"
+    t0 = zero_resistance_temperature_K(p)
+    assert abs(q["tc_0_K"].value - t0) < 0.25
+    assert abs(q["tc_0_K"].value - t0) < 3 * q["tc_0_K"].stderr
+    assert q["tc_0_K"].value < q["tc_mid_K"].value < q["tc_onset_K"].value < p.tc0_K + 1

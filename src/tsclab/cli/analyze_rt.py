@@ -165,7 +165,7 @@ def _figure(
         if t0 is not None and t0.value is None:
             lo = min(lo, float(np.nanmin(T[idx])))
             axes[1].plot([], [], " ", label=f"{label} Tc,0 undefined ({', '.join(t0.flags)})")
-    if np.isfinite(lo):
+    if np.isfinite(lo) and np.isfinite(hi):
         span = max(hi - lo, 0.5)
         x0, x1 = lo - 0.3 * span, hi + 1.0 * span
         axes[1].set_xlim(x0, x1)

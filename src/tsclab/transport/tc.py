@@ -281,12 +281,16 @@ def tc_criteria(
     }
     records: list[Result] = []
 
+    # the extrapolated R_N(T) means something only up to the top of its window: search there
+    upto = T <= T_b
+
     def crossing(frac: float, q: str, crit: str) -> Result:
-        tc, slope = _crossing_from_above(T, R, frac * RN)
+        tc, slope = _crossing_from_above(T[upto], R[upto], frac * RN[upto])
         if tc is None:
+            ratio = R[upto] / RN[upto]
             reason = (
-                f"R never falls below {frac:g} R_N(T) (min R/R_N = {np.min(R / RN):.3g})"
-                if np.any(R >= frac * RN)
+                f"R never falls below {frac:g} R_N(T) (min R/R_N = {np.min(ratio):.3g})"
+                if np.any(ratio >= frac)
                 else "R is below the criterion at every temperature"
             )
             return Result(q, None, unit="K", criterion=crit, method=meth, sample=sample,
@@ -315,7 +319,7 @@ def tc_criteria(
         crit = f"steepest tangent at {T_s:.4g} K meets R_N(T); {win_txt}"
         rs = float(np.interp(T_s, T, _smooth(R, 5 if T.size >= 40 else 3)))
         tc = None
-        if smax > 0 and np.min(R / RN) < onset_fraction:
+        if smax > 0 and np.min(R[upto] / RN[upto]) < onset_fraction:
             # intersection of R_N(T) with the tangent rs + smax (T - T_s), nearest above T_s
             diff = poly - np.poly1d([smax, rs - smax * T_s])
             roots = [float(z.real) for z in np.atleast_1d(diff.roots)
@@ -366,10 +370,16 @@ def tc_criteria(
             below = T < t0
             if np.any(R[below] >= floor):
                 flags.append("reentrant_resistance")
-            err = noise / abs(slope0) if slope0 else None
+            # R(T) has a kink where it leaves zero, so linear interpolation between the two
+            # bracketing points is biased low by up to their spacing: add it (uniform, /√12)
+            i0 = int(np.searchsorted(T, t0))
+            lo_T, hi_T = float(T[max(i0 - 1, 0)]), float(T[min(i0, T.size - 1)])
+            e_noise = noise / abs(slope0) if slope0 else 0.0
+            err = math.hypot(e_noise, (hi_T - lo_T) / math.sqrt(12.0))
             records.append(
                 Result("tc_0_K", t0, err, unit="K", criterion=crit0, method=meth,
-                       sample=sample, source=src, flags=tuple(flags), extra=ex0)
+                       sample=sample, source=src, flags=tuple(flags),
+                       extra={**ex0, "bracket_K": [lo_T, hi_T]})
             )  # fmt: skip
     records.append(
         Result("r_normal_ohm", rn_s, noise, unit="ohm", criterion=f"{win_txt}, at {T_s:.4g} K",
