@@ -306,3 +306,36 @@ def test_errors_name_file_and_line(tmp_path, body, line, fragment):
     assert fragment in str(ei.value)
     if line is not None:
         assert ei.value.line == line
+
+
+def test_eto_columns(tmp_path):
+    # ETO layout (Electrical Transport Option): per-channel resistance in ohms, ch1/ch2 labels.
+    text = (
+        "[Header]\nBYAPP, Electrical Transport Option, 1.2, 1.0\n"
+        "INFO, Film A, Sample1 Name\nINFO, Film B, Sample2 Name\n[Data]\n"
+        "Comment,Time Stamp (sec),Temperature (K),Magnetic Field (Oe),Sample Position (deg),"
+        "Resistance Ch1 (Ohms),Resistance Std. Dev. Ch1 (Ohms),Phase Angle Ch1 (deg),"
+        "Resistance Ch2 (Ohms)\n"
+        ",1,10.0,0,45,101.5,0.1,0.2,\n,2,9.0,0,45,,,,55.0\n"
+    )
+    p = tmp_path / "eto.dat"
+    p.write_text(text)
+    ds = read_qd_dat(p)
+    assert ds.attrs["instrument"] == "QD PPMS ETO"
+    assert list(ds.channel.values) == ["ch1", "ch2"]
+    assert list(ds.sample_name.values) == ["Film A", "Film B"]
+    r = ds.resistance_ohm.transpose("point", "channel").values
+    assert r[0, 0] == 101.5 and np.isnan(r[0, 1]) and r[1, 1] == 55.0
+    assert ds.angle_deg.values.tolist() == [45.0, 45.0]
+    assert ds.phase_deg.attrs["units"] == "deg"
+
+
+def test_real_file_write_read(tmp_path, data_dir):
+    ds = read_qd_dat(data_dir / RES)
+    back = read_qd_dat(write_qd_dat(ds, tmp_path / "again.dat"))
+    for v in ("temperature_K", "field_T", "time_s"):
+        np.testing.assert_allclose(back[v], ds[v], rtol=1e-14)
+    np.testing.assert_array_equal(back.resistance_ohm.values, ds.resistance_ohm.values)
+    assert list(back.sample_name.values) == list(ds.sample_name.values)
+    seg0, seg1 = segment_sweeps(ds, by="field"), segment_sweeps(back, by="field")
+    np.testing.assert_array_equal(seg0.sweep.values, seg1.sweep.values)
