@@ -22,4 +22,8 @@ def register(app: typer.Typer) -> None:
         and write figures, NetCDF results and an HTML report into OUT."""
         from ..study.reproduce import run_study
 
-        run_study(out, seed=seed, quick=quick)
+        outcomes = run_study(out, seed=seed, quick=quick)
+        failed = [o.name for o in outcomes if o.status == "failed"]
+        if failed:
+            typer.echo(f"tsclab: {len(failed)} step(s) failed: {'; '.join(failed)}", err=True)
+            raise typer.Exit(1)

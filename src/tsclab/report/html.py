@@ -128,10 +128,16 @@ class Report:
         )  # fmt: skip
 
     def add_paper_comparison(self, rows: Sequence[Comparison]) -> None:
-        """The computed-vs-paper table (paper values from :mod:`tsclab.paper_values`)."""
+        """The computed-vs-paper table (paper values from :mod:`tsclab.paper_values`).
+
+        Rows whose key the paper does not state are left out, so callers may offer every
+        number they computed.
+        """
         out = []
         for c in rows:
-            ref = PAPER_VALUES[c.key]
+            ref = PAPER_VALUES.get(c.key)
+            if ref is None:
+                continue
             if c.computed is None:
                 dev, cls = "undefined", "bad"
             else:

@@ -1,23 +1,27 @@
 """The virtual study behind ``tsclab reproduce``.
 
-The study is a list of steps; each writes its figures and NetCDF/CSV results into the output
-folder and returns a short summary. Steps whose modules are not built yet are listed as such in
-the summary instead of failing, so that ``tsclab reproduce`` always exits 0 on a working install.
+Each step simulates one family of the paper's measurements with the forward models, writes it
+in the instrument's own format, reads it back through the reader a user's file takes, analyzes
+it with the same pipeline, and adds figures, records and computed-vs-paper rows to the report.
+Theory steps run the engine. A step that fails is reported as failed (with its error) and the
+study goes on; ``tsclab reproduce`` exits non-zero only when a step failed.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
-from ..results import atomic_write
+from ..results import atomic_write, write_records
+from .context import StudyContext
 
-__all__ = ["StepOutcome", "run_study"]
+__all__ = ["STEPS", "StepOutcome", "run_study"]
 
 
 @dataclass
@@ -25,91 +29,99 @@ class StepOutcome:
     """What one step of the study did."""
 
     name: str
-    status: str  # "done" | "not built yet" | "failed"
+    status: str  # "done" | "failed"
     files: list[str] = field(default_factory=list)
     summary: str = ""
     seconds: float = 0.0
 
 
-def _step_two_surface_boundaries(out: Path, seed: int, quick: bool) -> StepOutcome:
-    import matplotlib
+def _transport(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .transport_study import run_transport
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from ..models import TwoSurfaceModel
-
-    model = TwoSurfaceModel(A=1.0, B=1.0, m0=0.2, V=0.0, delta_t=0.0, delta_b=0.1)
-    mu = np.linspace(-0.3, 0.3, 101 if quick else 301)
-    lo, hi = model.with_params(mu=mu).critical_exchange()
-    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
-    ax.plot(lo, mu, label=r"$\lambda_{c,-}$ (N: 0 $\to$ $\mp$1)")
-    ax.plot(hi, mu, label=r"$\lambda_{c,+}$ (N: $\mp$1 $\to$ $\mp$2)")
-    ax.set_xlabel(r"exchange field $\lambda$ (eV)")
-    ax.set_ylabel(r"chemical potential $\mu$ (eV)")
-    ax.set_title(
-        "Two-surface model: k = 0 gap closings\n"
-        r"$m_0$ = 0.2, $\Delta_t$ = 0, $\Delta_b$ = 0.1 eV"
-    )
-    ax.legend(fontsize=8)
-    path = out / "theory" / "two_surface_k0_boundaries.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return StepOutcome(
-        "two-surface k = 0 phase boundaries",
-        "done",
-        [str(path.relative_to(out))],
-        f"N = 1 window at mu = 0: {float(lo[len(mu) // 2]):.4f} < |lam| < "
-        f"{float(hi[len(mu) // 2]):.4f} eV",
-    )
+    summary, files, _ = run_transport(ctx)
+    return summary, files
 
 
-#: The steps of the virtual study, in order. Later issues add theirs here.
-STEPS: list[tuple[str, Callable[[Path, int, bool], StepOutcome]]] = [
-    ("two-surface k = 0 phase boundaries", _step_two_surface_boundaries),
+#: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
+STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
+    ("transport: R(T), T_c and phases of the (m,n) series", _transport),
 ]
 
-#: Parts of the study that are not built yet (printed by ``tsclab reproduce``).
-NOT_BUILT: list[str] = [
-    "BdG Chern phase diagram and chiral Majorana ribbon (issue: theory engine)",
-    "thin-film induced gap vs m (issue: theory engine)",
-    "R-T, Hall, Hc2 and STS forward models + analyses (issue: SC/transport analysis)",
-    "instrument-format writers/readers round trip (issue: instrument files)",
-    "MFM domains, RMCD, LE-muSR, HTML report",
-]
+
+def _calibration_section(ctx: StudyContext) -> None:
+    rep = ctx.report
+    rep.add_section(
+        "Calibrations",
+        "Forward-model inputs fitted to numbers the paper states. Agreement with the paper on "
+        "these targets is by construction; the table shows inputs (targets), fitted parameters "
+        "and what the model achieves.",
+    )
+    rows = []
+    for c in ctx.calibrations:
+        for k, v in c.targets.items():
+            rows.append((c.name, k, v, c.target_sources.get(k, ""), c.achieved.get(k)))
+    rep.add_table(["calibration", "target", "paper value", "paper source", "model"], rows)
+    rep.add_table(
+        ["calibration", "fitted parameters", "residual", "notes"],
+        [
+            (
+                c.name,
+                ", ".join(
+                    f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+                    for k, v in c.parameters.items()
+                ),
+                c.residual,
+                c.notes,
+            )
+            for c in ctx.calibrations
+        ],
+    )
 
 
 def run_study(out: Path, *, seed: int = 2024, quick: bool = False) -> list[StepOutcome]:
-    """Run every step of the virtual study into ``out`` and print a summary.
+    """Run the virtual study into ``out``: raw instrument files, figures, results, report.
 
     Parameters
     ----------
     out
-        Output folder (created).
+        Output folder (created): ``raw/``, ``figures/``, ``results/records.csv``,
+        ``report.html``, ``summary.json``.
     seed
-        Seed for every random number in the study (reproducible output).
+        Master seed; every random number of the study derives from it.
     quick
-        Coarser grids for a smoke test.
+        Coarser grids, for a smoke test.
     """
     console = Console(stderr=True)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    ctx = StudyContext(Path(out), seed=seed, quick=quick)
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    ctx.report.subtitle = (
+        "Virtual study of Yi et al., Science 383, 634 (2024): simulated with tsclab's forward "
+        f"models, written in instrument formats, read back and analyzed (seed {seed}"
+        f"{', quick grids' if quick else ''})"
+    )
     outcomes = []
     for name, step in STEPS:
         t0 = time.perf_counter()
-        with console.status(f"[bold]{name}[/]"):
-            outcome = step(out, seed, quick)
+        try:
+            with console.status(f"[bold]{name}[/]"):
+                summary, files = step(ctx)
+            outcome = StepOutcome(name, "done", files, summary)
+            console.print(f"[green]done[/] {name} ({time.perf_counter() - t0:.1f} s): {summary}")
+        except Exception as exc:  # a failed step is reported; the study goes on
+            console.print(f"[red]failed[/] {name}: {exc}")
+            outcome = StepOutcome(name, "failed", [], f"{type(exc).__name__}: {exc}")
+            ctx.report.add_section(f"{name} (failed)", traceback.format_exc())
         outcome.seconds = time.perf_counter() - t0
-        console.print(f"[green]done[/] {name} ({outcome.seconds:.1f} s): {outcome.summary}")
         outcomes.append(outcome)
-    for item in NOT_BUILT:
-        console.print(f"[yellow]not built yet[/] {item}")
-        outcomes.append(StepOutcome(item, "not built yet"))
-    atomic_write(
-        out / "summary.json",
-        json.dumps([o.__dict__ for o in outcomes], indent=1),
-    )
-    console.print(f"results in {out}/")
+    ctx.report.add_section("Computed vs paper", "")
+    ctx.report.add_paper_comparison(ctx.comparisons)
+    if ctx.calibrations:
+        _calibration_section(ctx)
+    ctx.report.add_section("All result records", "")
+    ctx.report.add_records(ctx.records)
+    if ctx.records:
+        write_records(ctx.records, ctx.path("results", "records.csv"))
+    report = ctx.report.write(ctx.path("report.html"))
+    atomic_write(ctx.path("summary.json"), json.dumps([asdict(o) for o in outcomes], indent=1))
+    console.print(f"report: {report}")
     return outcomes
