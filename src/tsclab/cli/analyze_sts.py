@@ -38,6 +38,7 @@ class _Spectrum:
     modulation_rms_mV: float | None
     units: str
     grid: bool = False
+    attrs: dict[str, Any] | None = None
 
 
 def _header_modulation(attrs: dict[str, Any]) -> float | None:
@@ -94,6 +95,7 @@ def load_spectra(path: Path) -> list[_Spectrum]:
                 _header_modulation(ds.attrs),
                 str(ds["didv"].attrs.get("units", "")),
                 grid=True,
+                attrs=dict(ds.attrs),
             )
         ]
     if kind == "text_table":
@@ -208,23 +210,33 @@ def _spectrum_figure(path: Path, sp: _Spectrum, fit, out: Path) -> Path:
     return _save(fig, out / f"sts_{_stem(path, sp.channel)}.png")
 
 
-def _map_figure(path: Path, ds, out: Path) -> Path:
+def _map_figure(path: Path, ds, attrs: dict[str, Any], out: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    ny, nx = ds["delta_meV"].shape
+    pix = attrs.get("pixel_size_nm")
+    try:
+        px, py = (float(pix[0]), float(pix[1])) if pix is not None else (None, None)
+    except (TypeError, IndexError, ValueError):
+        px = py = None
+    if px and py:
+        extent, unit = (-0.5 * px, (nx - 0.5) * px, -0.5 * py, (ny - 0.5) * py), "nm"
+    else:
+        extent, unit = (-0.5, nx - 0.5, -0.5, ny - 0.5), "pixel"
     d = ds["delta_meV"].where(ds["ok"])
-    im = axes[0].imshow(d.values, origin="lower", cmap="viridis")
-    fig.colorbar(im, ax=axes[0], label="Δ (meV)")
-    axes[0].set_title(f"Dynes gap ({int(ds['ok'].sum())}/{ds['ok'].size} pixels fitted)")
-    im2 = axes[1].imshow(ds["redchi"].values, origin="lower", cmap="magma")
-    fig.colorbar(im2, ax=axes[1], label="reduced χ²")
+    im = axes[0].imshow(d.values, origin="lower", cmap="viridis", extent=extent)
+    fig.colorbar(im, ax=axes[0], label="Δ (meV)", shrink=0.85)
+    axes[0].set_title(f"Dynes gap ({int(ds['ok'].sum())}/{ds['ok'].size} pixels well fitted)")
+    im2 = axes[1].imshow(ds["redchi"].values, origin="lower", cmap="magma", extent=extent)
+    fig.colorbar(im2, ax=axes[1], label="reduced χ²", shrink=0.85)
     axes[1].set_title("fit quality")
     for a in axes:
-        a.set_xlabel("x (pixel)")
-        a.set_ylabel("y (pixel)")
+        a.set_xlabel(f"x ({unit})")
+        a.set_ylabel(f"y ({unit})")
     fig.suptitle(path.name, fontsize=10)
     fig.tight_layout()
     return _save(fig, out / f"sts_map_{_stem(path, '')}.png")
@@ -306,7 +318,7 @@ def register(app: typer.Typer) -> None:
                     shown.extend(recs if json_out else _map_summary(ds, src, sample))
                     if not no_files:
                         write_netcdf(ds, out / f"sts_map_{_stem(f, '')}.nc")
-                        figures.append(_map_figure(f, ds, out))
+                        figures.append(_map_figure(f, ds, sp.attrs, out))
                     continue
                 fit = fit_spectrum(sp.bias_mV, sp.didv, temperature_K=T, modulation_rms_mV=vrms,
                                    redchi_max=redchi_max, sample=sample, source=src)  # fmt: skip

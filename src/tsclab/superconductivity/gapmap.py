@@ -64,42 +64,100 @@ _FLAG_VARS = ("fit_failed", "poor_fit", "no_gap", "gap_outside_window")
 
 
 class _Model:
-    """Model and Jacobian of many spectra on one bias grid (rows = spectra)."""
+    """Model and Jacobian of many spectra on one bias grid (rows = spectra).
+
+    The broadened Dynes conductance is even in the bias (w(-V) = conj w(V) in the Matsubara
+    sum; the lock-in nodes are symmetric too), so it is evaluated once per distinct |V|: on
+    the usual symmetric bias grid this halves the work. The normal equations are summed on
+    the distinct |V| with their multiplicities; only the residual uses the full grid, and it
+    is folded back onto the distinct |V| (``fold``).
+    """
 
     def __init__(self, bias: np.ndarray, kT: float, n_terms: int, vrms: float, gamma_res: float):
-        self.n = bias.size
         self.kT = kT
         self.n_terms = n_terms
+        ub, self.inverse, self.mult = _distinct_abs(bias)
+        self.mirror = ub.size < bias.size
+        if self.mult.max() > 2:
+            raise ParameterError("bias_mV", "...", "the bias axis is not strictly monotonic")
+        # a strictly monotonic grid holds each |V| once or twice: fold = first + second
+        order = np.argsort(self.inverse, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(self.mult)[:-1]])
+        self.first = order[starts]
+        self.pairs = np.flatnonzero(self.mult == 2)
+        self.second = order[starts[self.pairs] + 1]
         if vrms > 0:
             x, w = _lockin_nodes(vrms, kT + gamma_res)
-            self.V = (bias[:, None] - x[None, :]).ravel()
+            ue, self.inv_ext, _ = _distinct_abs((ub[:, None] - x[None, :]).ravel())
+            self.V = ue
             self.w = w
+            self.nu = ub.size
         else:
-            self.V = bias
+            self.V = ub
             self.w = None
+        self.mult = self.mult.astype(float)
 
     def __call__(self, d: np.ndarray, g: np.ndarray):
-        G, Gd, Gg = _thermal_dynes_rows(self.V, d, g, self.kT, self.n_terms)
+        """G, dG/dDelta, dG/dGamma on the distinct |bias|, shape (k, n_distinct)."""
+        out = _thermal_dynes_rows(self.V, d, g, self.kT, self.n_terms)
         if self.w is not None:
             m = self.w.size
-            G, Gd, Gg = (a.reshape(a.shape[0], self.n, m) @ self.w for a in (G, Gd, Gg))
-        return G, Gd, Gg
+            out = tuple(a[:, self.inv_ext].reshape(a.shape[0], self.nu, m) @ self.w for a in out)
+        return out
+
+    def expand(self, a: np.ndarray) -> np.ndarray:
+        """Distinct-|bias| values -> full bias grid."""
+        return a[:, self.inverse] if self.mirror else a
+
+    def fold(self, r: np.ndarray) -> np.ndarray:
+        """Sum of a full-grid quantity over the bias points that share one |bias|."""
+        if not self.mirror:
+            return r
+        out = r[:, self.first]
+        out[:, self.pairs] += r[:, self.second]
+        return out
+
+    def state(self, d, g, a, Y, model=None):
+        """chi^2 (unweighted) and the 9 normal-equation sums (J^T J, J^T r) at (d, g, a).
+
+        ``a=None``: the scale is set to its linear least-squares value (returned third).
+        """
+        G, Gd, Gg = self(d, g) if model is None else model
+        if a is None:
+            Gf = self.expand(G)
+            a = np.einsum("ij,ij->i", Gf, Y) / np.einsum("ij,ij->i", Gf, Gf)
+        r = a[:, None] * self.expand(G) - Y
+        cost = np.einsum("ij,ij->i", r, r)
+        rf = self.fold(r)
+        Jd = a[:, None] * Gd
+        Jg = a[:, None] * Gg
+        mJd, mJg, mG = Jd * self.mult, Jg * self.mult, G * self.mult
+        s = np.einsum
+        A = np.stack(
+            [
+                s("ij,ij->i", mJd, Jd),
+                s("ij,ij->i", mJd, Jg),
+                s("ij,ij->i", mJd, G),
+                s("ij,ij->i", mJg, Jg),
+                s("ij,ij->i", mJg, G),
+                s("ij,ij->i", mG, G),
+                s("ij,ij->i", Jd, rf),
+                s("ij,ij->i", Jg, rf),
+                s("ij,ij->i", G, rf),
+            ]
+        )
+        return cost, A, a
 
 
-def _normal_eqs(r, Jd, Jg, Ja):
-    """J^T J (6 unique entries) and J^T r for rows; J columns (dDelta, dGamma, dscale)."""
-    s = np.einsum
-    return (
-        s("ij,ij->i", Jd, Jd),
-        s("ij,ij->i", Jd, Jg),
-        s("ij,ij->i", Jd, Ja),
-        s("ij,ij->i", Jg, Jg),
-        s("ij,ij->i", Jg, Ja),
-        s("ij,ij->i", Ja, Ja),
-        s("ij,ij->i", Jd, r),
-        s("ij,ij->i", Jg, r),
-        s("ij,ij->i", Ja, r),
+def _distinct_abs(v: np.ndarray):
+    """Distinct |v| (to a relative 1e-12), the index map back to v, and multiplicities."""
+    av = np.abs(v)
+    tol = 1e-12 * max(float(np.max(av)), 1e-300)
+    key = np.round(av / tol).astype(np.int64)
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
     )
+    return av[first], inverse.ravel(), counts
 
 
 def _solve3(a11, a12, a13, a22, a23, a33, b1, b2, b3):
@@ -195,14 +253,10 @@ def fit_spectra(
     dmin, gmin = 1e-3 * dv, 0.0
 
     # Fit state of the valid rows, kept as scalars per pixel: parameters, chi^2 and the normal
-    # equations at the current point (no (P, n) arrays are copied between iterations).
-    G, Gd, Gg = model(d0, g0)
-    a0 = np.einsum("ij,ij->i", G, Yv) / np.einsum("ij,ij->i", G, G)
-    pd, pg, pa = d0.copy(), g0.copy(), a0
-    r = pa[:, None] * G - Yv
-    cost = np.einsum("ij,ij->i", r, r)
-    A = np.stack(_normal_eqs(r, pa[:, None] * Gd, pa[:, None] * Gg, G))  # (9, k)
-    del G, Gd, Gg, r
+    # equations at the current point (no (P, n) arrays are copied between iterations). The
+    # scale starts at its linear least-squares value.
+    pd, pg = d0.copy(), g0.copy()
+    cost, A, pa = model.state(pd, pg, None, Yv)
     lam = np.full(idx.size, 1e-3)
     n_iter = np.zeros(idx.size, dtype=int)
     active = np.ones(idx.size, dtype=bool)
@@ -232,18 +286,11 @@ def fit_spectra(
         nd = np.maximum(pd[act] + s1, dmin)
         ng = np.maximum(pg[act] + s2, gmin)
         na = pa[act] + s3
-        Gn, Gdn, Ggn = model(nd, ng)
-        rn = na[:, None] * Gn - (Yv if act.size == idx.size else Yv[act])
-        cn = np.einsum("ij,ij->i", rn, rn)
+        cn, An, _ = model.state(nd, ng, na, Yv if act.size == idx.size else Yv[act])
         acc = cn < cost[act]
         ai = act[acc]
         small = (cost[ai] - cn[acc]) <= ftol * cn[acc]
-        if acc.all():
-            An = np.stack(_normal_eqs(rn, na[:, None] * Gdn, na[:, None] * Ggn, Gn))
-        else:
-            ng_ = na[acc, None]
-            An = np.stack(_normal_eqs(rn[acc], ng_ * Gdn[acc], ng_ * Ggn[acc], Gn[acc]))
-        del Gn, Gdn, Ggn, rn
+        An = An[:, acc]
         pd[ai], pg[ai], pa[ai] = nd[acc], ng[acc], na[acc]
         cost[ai] = cn[acc]
         A[:, ai] = An
