@@ -180,7 +180,13 @@ def _figure(
     axes[0].set_title("full range")
     axes[1].set_title("transition (criteria marked)")
     axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    fig.suptitle(f"{path.name}" + (f" [{channel}]" if channel else ""), fontsize=10)
+    phases = [
+        f"{r.source.get('sweep')}: {r.criterion.removeprefix('phase = ')}"
+        for r in records
+        if r.quantity == "r_residual_ratio"
+    ]
+    title = f"{path.name}" + (f" [{channel}]" if channel else "")
+    fig.suptitle(title + ("  —  " + ", ".join(phases) if phases else ""), fontsize=10)
     fig.tight_layout()
     stem = path.stem.replace(" ", "_") + (f"_{channel}" if channel else "")
     target = out / f"rt_{stem}.png"
