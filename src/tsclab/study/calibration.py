@@ -17,7 +17,14 @@ from ..magnetism.rfim import random_fields, rfim_upsweep
 from ..paper_values import paper_value
 from ..transport import ThicknessLaw, params_for_thickness, sheet_resistance_ohm, tc_criteria
 
-__all__ = ["RT_CRITERIA", "Calibration", "calibrate_rfim", "calibrate_rt", "rfim_loop_fields"]
+__all__ = [
+    "RT_CRITERIA",
+    "Calibration",
+    "calibrate_loop_model",
+    "calibrate_rfim",
+    "calibrate_rt",
+    "rfim_loop_fields",
+]
 
 
 @dataclass(frozen=True)
@@ -190,4 +197,26 @@ def calibrate_rt(
         notes="criteria RT_CRITERIA (0.9 R_N onset, 1e-3 R_N zero, R_N from 15-20 K); "
         "FeTe-thickness law unchanged",
         extra={"params": fitted},
+    )
+
+
+def calibrate_loop_model(sample: str = "(8,20)") -> Calibration:
+    """Phenomenological loop H_c(T) = H_c(0)(1 - T/T_Curie) through the paper's coercive field
+    at the MFM temperature and its Curie temperature (two inputs, two parameters)."""
+    hc = paper_value("coercive_field_T", sample)
+    t = paper_value("mfm_temperature_K", sample)
+    tc = paper_value("t_curie_K", sample)
+    hc0 = hc.value / (1 - t.value / tc.value)
+    return Calibration(
+        name="ferromagnetic loop H_c(T) (Hall, RMCD)",
+        targets={"coercive_field_T": hc.value, "t_curie_K": tc.value},
+        target_sources={"coercive_field_T": hc.source, "t_curie_K": tc.source},
+        parameters={
+            "coercive_field_0K_T": hc0,
+            "t_curie_K": tc.value,
+            "at_temperature_K": t.value,
+        },
+        achieved={"coercive_field_T": hc0 * (1 - t.value / tc.value), "t_curie_K": tc.value},
+        residual=0.0,
+        notes="mean-field-like H_c(T) (tsclab.magnetism.LoopModel); T_Curie taken as stated",
     )

@@ -37,6 +37,8 @@ class StudyContext:
     records: list[Result] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     calibrations: list[Calibration] = field(default_factory=list)
+    #: Results one step hands to a later one (e.g. the (8,50) R(T) for the Hall shunting).
+    shared: dict = field(default_factory=dict)
 
     def rng(self, name: str) -> np.random.Generator:
         """Generator seeded from (master seed, step name): steps stay independent."""

@@ -42,9 +42,16 @@ def _transport(ctx: StudyContext) -> tuple[str, list[str]]:
     return summary, files
 
 
+def _magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .magnetism_study import run_magnetism
+
+    return run_magnetism(ctx)
+
+
 #: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
 STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
     ("transport: R(T), T_c and phases of the (m,n) series", _transport),
+    ("magnetism: Hall and RMCD loops, MFM domains", _magnetism),
 ]
 
 

@@ -135,6 +135,9 @@ def run_transport(ctx: StudyContext):
                     )
                 )
 
+    ctx.shared["rt_curves"] = curves
+    ctx.shared["rt_classes"] = classes
+
     # Figures 1D, 1E, 2A analogues
     figs = []
     fig, ax = plt.subplots(figsize=(5.2, 3.8), layout="constrained")
