@@ -395,3 +395,13 @@ def test_resistance_vs_field_midpoint_and_noise():
     assert float(h.resistance_vs_field_ohm(-0.3, 0.3, 0.01, 8.0)) == pytest.approx(4.0)
     with pytest.raises(ParameterError):
         h.resistance_vs_field_ohm(0.1, 0.3, 0.01, 8.0, noise_ohm=1.0)
+
+
+def test_fit_gl_flags_points_above_tc_and_reports_t_range():
+    T = np.array([10.0, 11.0, 11.5, 12.2])
+    H = np.array([4.0, 2.0, 1.0, 0.3])  # the last point: finite field above the fixed T_c
+    fit = h.fit_gl_2d(T, H, tc_K=12.0)
+    xi = fit.records[0]
+    assert "points_above_tc" in xi.flags
+    lo, hi = xi.extra["reduced_temperature_range"]
+    assert lo == pytest.approx(10.0 / 12.0) and hi == pytest.approx(12.2 / 12.0)

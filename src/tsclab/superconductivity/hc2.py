@@ -368,9 +368,6 @@ def fit_gl_2d(
         xi_err = xi * float(err[0])  # d ln ξ = dξ/ξ
         d_err = d * float(err[1]) if have_par else None
         tc_err = 0.0 if fixed_tc else float(err[-1])
-        if tc <= float(np.max(np.concatenate([Tp, Tq]))) - 1e-9 and np.any(Hp > 0):
-            # a point with H > 0 above the fitted T_c cannot be described: flag, keep values
-            message += "; data above the fitted T_c"
     else:
         redchi = None
         xi = d = tc = None
@@ -383,7 +380,20 @@ def fit_gl_2d(
     if ok and have_par:
         xi_T = xi_gl_of_T_nm(Tq, xi, tc)
         outside = ~(d < xi_T)
-    extra_common = {"redchi": redchi, "n_perp": int(Tp.size), "n_par": int(Tq.size)}
+    extra_common: dict[str, Any] = {
+        "redchi": redchi,
+        "n_perp": int(Tp.size),
+        "n_par": int(Tq.size),
+    }
+    if ok:
+        T_all = np.concatenate([Tp, Tq])
+        H_all = np.concatenate([Hp, Hq])
+        # GL is a near-T_c theory: say how far below T_c the data reach
+        extra_common["reduced_temperature_range"] = [float(T_all.min() / tc),
+                                                     float(T_all.max() / tc)]  # fmt: skip
+        if np.any((T_all >= tc) & (H_all > 0)):
+            # a finite H_c2 at or above the fitted T_c cannot be described by GL
+            flags_common.append("points_above_tc")
     records: list[Result] = []
     crit_fix = f"T_c fixed at {tc_K:.4g} K" if fixed_tc else "T_c free"
     records.append(
