@@ -67,6 +67,14 @@ def test_refinement_beats_grid_minimum():
     assert refined <= grid + 1e-12
 
 
+def test_gap_vs_thickness_with_and_without_band_bending():
+    ds = induced_gap_vs_thickness(_film(), [2, 3], V_values=[0.0, 0.05], n_coarse=100)
+    assert ds.gap_meV.dims == ("V", "m")
+    assert ds.V.attrs["units"] == "eV"
+    np.testing.assert_allclose(ds.gap_meV.sel(V=0.0), [0.427, 0.0426], rtol=1.2e-3)
+    assert not np.allclose(ds.gap_meV.sel(V=0.05), ds.gap_meV.sel(V=0.0), rtol=1e-3)
+
+
 def test_band_bending_changes_gap_and_flags():
     flat = induced_gap(_film(m=3), k_max_invA=0.1, n_coarse=150)
     bent = induced_gap(_film(m=3, V=0.05), k_max_invA=0.1, n_coarse=150)
@@ -77,8 +85,9 @@ def test_band_bending_changes_gap_and_flags():
         induced_gap(_film(m=2), top="middle")
 
 
-def test_min_abs_energy_on_grid_equals_dense():
-    film = _film(m=4, lam=0.01, V=0.03)
+@pytest.mark.parametrize("m", [1, 4])  # dense-real path (m = 1) and banded path
+def test_min_abs_energy_on_grid_equals_dense(m):
+    film = _film(m=m, lam=0.01, V=0.03)
     k = np.linspace(0.0, 0.3, 17)
     dense = np.abs(np.linalg.eigvalsh(film.bdg_hamiltonian(k, 0 * k))).min(axis=-1)
     np.testing.assert_allclose(min_abs_energy_on_grid(film, k), dense, atol=1e-13)

@@ -175,7 +175,9 @@ def induced_gap(
     return InducedGap(1e3 * gap, float(k_best), float(w_best), tuple(flags))
 
 
-def induced_gap_vs_thickness(model: ThinFilmModel, m_values, **options) -> xr.Dataset:
+def induced_gap_vs_thickness(
+    model: ThinFilmModel, m_values, V_values=None, **options
+) -> xr.Dataset:
     """:func:`induced_gap` for films of m QL (all other parameters kept).
 
     Parameters
@@ -184,6 +186,10 @@ def induced_gap_vs_thickness(model: ThinFilmModel, m_values, **options) -> xr.Da
         Template film; ``m`` is replaced by each value.
     m_values
         Thicknesses, QL.
+    V_values
+        Optional band-bending asymmetries V (eV, see :mod:`tsclab.models.profiles`): the
+        result then has dims ``(V, m)``, e.g. ``[0.0, 0.05]`` for "without / with band
+        bending".
     **options
         Passed to :func:`induced_gap`.
 
@@ -201,6 +207,16 @@ def induced_gap_vs_thickness(model: ThinFilmModel, m_values, **options) -> xr.Da
     >>> ds.gap_meV.dims
     ('m',)
     """
+    if V_values is not None:
+        parts = [
+            induced_gap_vs_thickness(model.with_params(V=float(v)), m_values, **options)
+            for v in V_values
+        ]
+        out = xr.concat(parts, dim="V").assign_coords(
+            V=("V", np.asarray(V_values, dtype=float), {"units": "eV", "long_name": "asymmetry"})
+        )
+        out.attrs["V_eV"] = "swept"
+        return out
     m_values = [int(m) for m in m_values]
     rows = [induced_gap(model.with_params(m=m), **options) for m in m_values]
     defined = np.array([r.gap_meV is not None for r in rows])
