@@ -207,3 +207,22 @@ def test_full_range_curve_2_to_300K(rng):
     assert abs(q["tc_0_K"].value - t0) < 0.25
     assert abs(q["tc_0_K"].value - t0) < 3 * q["tc_0_K"].stderr
     assert q["tc_0_K"].value < q["tc_mid_K"].value < q["tc_onset_K"].value < p.tc0_K + 1
+
+
+def test_analyze_rt_dataset_qd_and_simulated(data_dir):
+    from tsclab.transport import analyze_rt_dataset, simulate_rt
+
+    ds = simulate_rt(np.arange(2.0, 25.0, 0.05), RTModelParams(), sample="(8,30)")
+    recs = {r.quantity: r for r in analyze_rt_dataset(ds)}
+    assert recs["tc_0_K"].value == pytest.approx(
+        zero_resistance_temperature_K(RTModelParams()), abs=0.1
+    )
+    io = pytest.importorskip("tsclab.io")
+    path = data_dir / "paradimdata__project_chameleon" / "4-probe resistivity example file.dat"
+    if not path.exists():
+        pytest.skip("fixture not copied yet")
+    recs = analyze_rt_dataset(io.read_qd_dat(path))
+    assert {r.source["channel"] for r in recs} == {"bridge3"}
+    assert all(r.source["file"].endswith(".dat") for r in recs)
+    with pytest.raises(ParameterError):
+        analyze_rt_dataset(ds.drop_vars("resistance_ohm"))

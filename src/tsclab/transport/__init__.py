@@ -25,7 +25,7 @@ from .model import (
     simulate_rt,
     zero_resistance_temperature_K,
 )
-from .tc import analyze_rt, split_branches, tc_criteria
+from .tc import analyze_rt, analyze_rt_dataset, split_branches, tc_criteria
 
 __all__ = [
     "AL_PREFACTOR_S",
@@ -33,6 +33,7 @@ __all__ = [
     "RTModelParams",
     "ThicknessLaw",
     "analyze_rt",
+    "analyze_rt_dataset",
     "aslamazov_larkin_conductance_S",
     "classify_rt",
     "fete_resistivity_ohm_m",

@@ -42,7 +42,7 @@ from ._curves import (
     _split_monotonic,
 )
 
-__all__ = ["analyze_rt", "split_branches", "tc_criteria"]
+__all__ = ["analyze_rt", "analyze_rt_dataset", "split_branches", "tc_criteria"]
 
 
 def split_branches(
@@ -434,4 +434,44 @@ def analyze_rt(
     for label, idx in branches:
         src = {**dict(source or {}), "sweep": label}
         out.extend(tc_criteria(t[idx], r[idx], sample=sample, source=src, **criteria))
+    return out
+
+
+def analyze_rt_dataset(ds: Any, *, sample: str = "", **criteria: Any) -> list[Result]:
+    """:func:`analyze_rt` on an xarray Dataset, for every channel that holds data.
+
+    Accepts a logged series (dim ``point`` with ``temperature_K`` and ``resistance_ohm``
+    (point[, channel]), as :func:`tsclab.io.read_qd_dat` returns) or a simulated curve (dim
+    ``temperature`` with ``resistance_ohm``, as :func:`tsclab.transport.simulate_rt` returns).
+    Provenance: ``source["file"]`` from ``ds.attrs["source_file"]``, ``source["channel"]``
+    from the channel label.
+
+    Examples
+    --------
+    >>> from tsclab.transport import RTModelParams, simulate_rt
+    >>> ds = simulate_rt(np.linspace(2, 25, 461), RTModelParams())
+    >>> sorted({r.quantity for r in analyze_rt_dataset(ds)})
+    ['r_normal_ohm', 'tc_0_K', 'tc_mid_K', 'tc_onset_K']
+    """
+    if "resistance_ohm" not in ds:
+        raise ParameterError("ds", "Dataset", "needs a 'resistance_ohm' variable")
+    res = ds["resistance_ohm"]
+    if "temperature_K" in ds:
+        T = np.asarray(ds["temperature_K"].to_numpy(), dtype=float)
+    elif "temperature" in ds.coords:
+        T = np.asarray(ds["temperature"].to_numpy(), dtype=float)
+    else:
+        raise ParameterError("ds", "Dataset", "needs 'temperature_K' or a 'temperature' coord")
+    src_file = str(ds.attrs.get("source_file", ""))
+    chans = [str(c) for c in res["channel"].to_numpy()] if "channel" in res.dims else [""]
+    out: list[Result] = []
+    for c in chans:
+        R = np.asarray((res.sel(channel=c) if c else res).to_numpy(), dtype=float)
+        if T.shape != R.shape:
+            raise ParameterError("ds", "Dataset", "resistance_ohm and temperature do not align")
+        if not np.isfinite(R).any():
+            continue
+        out.extend(
+            analyze_rt(T, R, sample=sample, source={"file": src_file, "channel": c}, **criteria)
+        )
     return out
