@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tsclab.errors import FileFormatError, TsclabError
 from tsclab.io import open as tsc_open
-from tsclab.io import read_nanonis_spectrum, read_qd_dat, read_sxm
+from tsclab.io import read_3ds, read_nanonis_spectrum, read_qd_dat, read_sxm
 
 DATA = Path(__file__).parent / "data"
 QD_FILES = [
@@ -32,12 +32,32 @@ NANONIS_FILES = [
     "FAIRmat-NFDI__pynxtools-spm/Bias-Spectroscopy00015_20230420.dat",
 ]
 SXM_FILES = ["FAIRmat-NFDI__pynxtools-spm/Au_mica_2023_Y_A_diPAMY_195.sxm"]
+GRID_FILES = ["<written>/grid.3ds"]  # no public .3ds: one written by write_3ds (see _raw)
 _CACHE: dict[str, bytes] = {}
+
+
+def _written_3ds() -> bytes:
+    import tempfile
+
+    import numpy as np
+
+    from tsclab.io import write_3ds
+
+    rng = np.random.default_rng(7)
+    ds = xr.Dataset(
+        {"didv": (("y", "x", "bias"), rng.random((3, 4, 16)) * 1e-12, {"units": "A"})},
+        coords={"y": np.arange(3), "x": np.arange(4), "bias": np.linspace(-2, 2, 16)},
+        attrs={"pixel_size_nm": [1.0, 1.0], "grid_center_nm": [0.0, 0.0]},
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        return Path(write_3ds(ds, Path(tmp) / "g.3ds")).read_bytes()
 
 
 def _raw(name: str) -> bytes:
     if name not in _CACHE:
-        _CACHE[name] = (DATA / name).read_bytes()
+        _CACHE[name] = (
+            _written_3ds() if name.startswith("<written>") else (DATA / name).read_bytes()
+        )
     return _CACHE[name]
 
 
@@ -120,6 +140,12 @@ def test_fuzz_sxm(tmp_path, sample):
 
 
 @_BOUNDED
+@given(sample=damaged(GRID_FILES))
+def test_fuzz_3ds(tmp_path, sample):
+    _check(read_3ds, tmp_path, sample)
+
+
+@_BOUNDED
 @given(sample=damaged(QD_FILES + NANONIS_FILES))
 def test_fuzz_open(tmp_path, sample):
     _check(tsc_open, tmp_path, sample)
@@ -127,6 +153,6 @@ def test_fuzz_open(tmp_path, sample):
 
 @pytest.mark.fuzz_long
 @_LONG
-@given(sample=damaged(QD_FILES + NANONIS_FILES + SXM_FILES))
+@given(sample=damaged(QD_FILES + NANONIS_FILES + SXM_FILES + GRID_FILES))
 def test_fuzz_long_all(tmp_path, sample):
     _check(tsc_open, tmp_path, sample)

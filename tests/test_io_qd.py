@@ -339,3 +339,20 @@ def test_real_file_write_read(tmp_path, data_dir):
     assert list(back.sample_name.values) == list(ds.sample_name.values)
     seg0, seg1 = segment_sweeps(ds, by="field"), segment_sweeps(back, by="field")
     np.testing.assert_array_equal(seg0.sweep.values, seg1.sweep.values)
+
+
+def test_temperature_setpoints_one_sweep_each(rng):
+    # R(T) taken at set points 2.0, 3.3, 5.1 K (20 points each, 2 mK noise) with two
+    # transients on the way: three "stable" sweeps, transients flagged and attached forward.
+    parts = [2.0 + 2e-3 * rng.standard_normal(20), [2.6], 3.3 + 2e-3 * rng.standard_normal(20),
+             [4.2], 5.1 + 2e-3 * rng.standard_normal(20)]  # fmt: skip
+    T = np.concatenate(parts)
+    ds = xr.Dataset({"temperature_K": ("point", T)}, coords={"point": np.arange(T.size)})
+    seg = segment_sweeps(ds, by="temperature")
+    assert int(seg.sweep.max()) + 1 == 3
+    assert seg.settling.values[[20, 41]].all() and int(seg.settling.sum()) == 2
+    assert seg.sweep.values[20] == 1 and seg.sweep.values[41] == 2
+    assert set(seg.direction.values[~seg.settling.values]) == {"stable"}
+    assert seg.direction.values[20] == "warming"
+    sp = [float(seg.temperature_setpoint_K.values[seg.sweep.values == k][-1]) for k in range(3)]
+    assert sp == pytest.approx([2.0, 3.3, 5.1], abs=3e-3)

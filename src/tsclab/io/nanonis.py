@@ -809,6 +809,10 @@ def read_3ds(path: PathLike) -> xr.Dataset:
     if len(pnames) != nparam:
         pnames = (pnames + [f"param{i}" for i in range(nparam)])[:nparam]
     per_pixel = nparam + len(chans) * npts
+    if gx * gy * per_pixel > 250_000_000:  # 2 GB of float64: a damaged header, not a grid
+        raise FileFormatError(
+            path, f"grid of {gx} x {gy} x {per_pixel} values is implausibly large", key="Grid dim"
+        )
     nvals = (len(raw) - start) // 4
     npix_file = min(nvals // per_pixel, gx * gy)
     flat = np.full(gx * gy * per_pixel, np.nan)

@@ -172,10 +172,13 @@ def segment_sweeps(
 
     if "temperature_K" in ds:
         T = np.asarray(ds["temperature_K"].to_numpy(), float)
-        ttol = _tolerance(T, temperature_tol_K) if temperature_tol_K is None else temperature_tol_K
-        if temperature_tol_K is None:
-            # Set points sit still: use the point-to-point noise, not the sweep span.
-            ttol = max(10.0 * _noise(T), 1e-3 * max(1.0, float(np.nanmedian(np.abs(T)) or 1.0)))
+        if temperature_tol_K is not None:
+            ttol = _tolerance(T, temperature_tol_K)
+        else:
+            # Set points sit still: use the point-to-point noise (at least 1 mK per K of
+            # temperature scale), not the span of the series.
+            scale = float(np.nanmedian(np.abs(T))) if np.isfinite(T).any() else 1.0
+            ttol = max(10.0 * _noise(T), 1e-3 * max(1.0, scale))
         tcl = cluster_values(T, ttol)
         setpoint = np.full(n, np.nan)
         counts = np.bincount(tcl[tcl >= 0]) if (tcl >= 0).any() else np.zeros(0, int)
@@ -193,6 +196,7 @@ def segment_sweeps(
     else:
         tcl = np.zeros(n, dtype=np.int64)
         setpoint = np.full(n, np.nan)
+        setpoint_data = False
 
     x = np.asarray(ds[need].to_numpy(), float)
     xtol = _tolerance(x, tol)
@@ -205,6 +209,15 @@ def segment_sweeps(
             change[1:] = np.cumsum(moved & ~settling[1:])
         key = run * (int(change.max()) + 1) + change
         names = {1: "up", -1: "down", 0: "stable"}
+    elif setpoint_data:
+        # Temperature set points: one sweep per plateau (consecutive points of one cluster);
+        # a transient between plateaus belongs to the plateau it is heading for.
+        ok = np.flatnonzero(~settling)
+        key_ok = np.concatenate([[0], np.cumsum(tcl[ok][1:] != tcl[ok][:-1])])
+        nxt = np.minimum(np.searchsorted(ok, np.arange(n)), max(ok.size - 1, 0))
+        key = key_ok[nxt] if ok.size else np.zeros(n, dtype=np.int64)
+        sign = np.where(settling, sign, 0).astype(np.int8)
+        names = {1: "warming", -1: "cooling", 0: "stable"}
     else:
         key = run
         names = {1: "warming", -1: "cooling", 0: "stable"}
