@@ -48,10 +48,17 @@ def _magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
     return run_magnetism(ctx)
 
 
+def _hc2(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .hc2_study import run_hc2
+
+    return run_hc2(ctx)
+
+
 #: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
 STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
     ("transport: R(T), T_c and phases of the (m,n) series", _transport),
     ("magnetism: Hall and RMCD loops, MFM domains", _magnetism),
+    ("upper critical field: GL round trip, WHH and Pauli", _hc2),
 ]
 
 
