@@ -222,3 +222,58 @@ def test_sniff_ignores_extension(tmp_path, data_dir):
 def test_missing_file(tmp_path):
     with pytest.raises(FileFormatError, match=r"no such file|cannot be read"):
         tsclab.open(tmp_path / "nope.dat")
+
+
+MSR2DATA_DB = """\
+TITLE
+>>>Put your title here<<<
+
+Abstract
+>>>Put your abstract here<<<
+
+LABELS
+T (K)
+B (G)
+Asy
+Sigma
+CHISQ
+NDF
+CHISQred
+RUN
+
+Data dataT dataB Asy Sigma CHISQ NDF CHISQred RUN
+\\-e
+dataT = 5.0012, 0.0021, 0.0021,\\
+dataB = 100.5, 0, 0,\\
+Asy = 0.2134, 0.0031, 0.0029,\\
+Sigma = 0.4521, 0.0152, 0.0148,\\
+CHISQ = 1023.4, 0, 0,\\
+NDF = 998, 0, 0,\\
+CHISQred = 1.0254, 0, 0,\\
+2310,,, run title
+dataT = 2.0003, 0.0015, 0.0015,\\
+dataB = 100.5, 0, 0,\\
+Asy = 0.2011, 0.0030, 0.0030,\\
+Sigma = 0.6123, 0.0181, 0.0175,\\
+CHISQ = 1011.9, 0, 0,\\
+NDF = 998, 0, 0,\\
+CHISQred = 1.0139, 0, 0,\\
+2311,,, run title
+"""
+
+
+def test_musrfit_db_same_as_ascii(tmp_path):
+    a, b = tmp_path / "fit.dat", tmp_path / "fit.db"
+    a.write_text(MSR2DATA)
+    b.write_text(MSR2DATA_DB)
+    da, db = tsclab.open(a), tsclab.open(b)
+    assert db.attrs["reader"] == "musrfit"
+    assert db.run.values.tolist() == [2310, 2311]
+    for v in ("Sigma", "Sigma_pos_err", "Sigma_neg_err", "Asy_neg_err", "temperature_K",
+              "temperature_err_K", "CHISQred"):  # fmt: skip
+        np.testing.assert_allclose(db[v].values, da[v].values)
+    bad = tmp_path / "bad.db"
+    bad.write_text(MSR2DATA_DB.replace("Asy = 0.2011", "Asy = x"))
+    with pytest.raises(FileFormatError) as ei:
+        read_musrfit_table(bad)
+    assert ei.value.line == 29 and ei.value.key == "Asy"

@@ -69,6 +69,8 @@ def sniff(path: PathLike) -> str:
     )
     if re.search(r"\bRUN\b", first) and ("PosErr" in first or "CHISQ" in first):
         return "musrfit"
+    if re.search(r"^\\-e\s*$", text, re.MULTILINE) and re.search(r"^LABELS\s*$", text, re.M):
+        return "musrfit"  # msr2data DB format
     cells = [c for c in re.split(r"[\s,;]+", first) if c]
     if cells and all(_isnum(c) for c in cells):
         return "gwyddion_text" if len(cells) > 2 else "text_table"

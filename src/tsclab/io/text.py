@@ -160,7 +160,9 @@ def read_text_table(path: PathLike) -> xr.Dataset:
 
 
 def read_musrfit_table(path: PathLike) -> xr.Dataset:
-    """Read a musrfit ``msr2data`` ASCII table (``msr2data ... data`` output).
+    """Read a musrfit ``msr2data`` parameter table: the ASCII column output (``msr2data ...
+    data``) or the DB output (``name = value, err+, err-,\\`` blocks closed by
+    ``RUN,,, title``).
 
     The header line names ``<par>``, ``<par>PosErr``, ``<par>NegErr`` for each fit parameter
     (MINOS errors; both equal to the HESSE error when MINOS was not run), ``<data>Err`` for the
@@ -189,6 +191,9 @@ def read_musrfit_table(path: PathLike) -> xr.Dataset:
     lines = [(i, s) for i, s in lines if s and not s.startswith("#")]
     if not lines:
         raise FileFormatError(path, "empty file", line=1)
+    if any(s == "\\-e" for _, s in lines):
+        names, rows, hline = _msr2data_db(path, lines)
+        return _musrfit_dataset(path, names, rows, hline)
     hline, hdr = lines[0]
     names = hdr.split()
     if "RUN" not in names:
@@ -205,6 +210,53 @@ def read_musrfit_table(path: PathLike) -> xr.Dataset:
             raise FileFormatError(path, "non-numeric value", line=i) from None
     if arr.shape[0] == 0:
         raise FileFormatError(path, "no data rows", line=hline)
+    return _musrfit_dataset(path, names, arr, hline)
+
+
+_DB_ENTRY = re.compile(r"^(\S+)\s*=\s*([^,]*),\s*([^,]*),\s*([^,]*),?\s*\\?$")
+_DB_END = re.compile(r"^(\d+),,,(.*)$")
+
+
+def _msr2data_db(
+    path: PathLike, lines: list[tuple[int, str]]
+) -> tuple[list[str], np.ndarray, int]:
+    """Columns of an msr2data DB file: per run, ``name = value, poserr, negerr,\\`` lines closed
+    by ``RUN,,, title``; returned in the ASCII-table layout (``xPosErr``, ``xNegErr``)."""
+    start = next(k for k, (_, s) in enumerate(lines) if s == "\\-e")
+    hline = lines[start][0]
+    order: list[str] = []
+    runs: list[dict[str, float]] = []
+    cur: dict[str, float] = {}
+    for i, s in lines[start + 1 :]:
+        m = _DB_END.match(s)
+        if m:
+            cur["RUN"] = float(m.group(1))
+            runs.append(cur)
+            cur = {}
+            continue
+        m = _DB_ENTRY.match(s)
+        if not m:
+            raise FileFormatError(path, "not a 'name = value, err+, err-,' entry", line=i)
+        name = m.group(1)
+        try:
+            vals = [float(v) if v.strip() else 0.0 for v in m.group(2, 3, 4)]
+        except ValueError:
+            raise FileFormatError(path, "non-numeric value", line=i, key=name) from None
+        if name not in order:
+            order.append(name)
+        cur[name], cur[name + "PosErr"], cur[name + "NegErr"] = vals
+    if cur:
+        raise FileFormatError(path, "last run block has no 'RUN,,, title' line", line=i)
+    if not runs:
+        raise FileFormatError(path, "no run blocks after \\-e", line=hline)
+    names = [c for nm in order for c in (nm, nm + "PosErr", nm + "NegErr")] + ["RUN"]
+    arr = np.array([[r.get(c, np.nan) for c in names] for r in runs], dtype=float)
+    return names, arr, hline
+
+
+def _musrfit_dataset(path: PathLike, names: list[str], arr: np.ndarray, hline: int) -> xr.Dataset:
+    if "RUN" not in names:
+        raise FileFormatError(path, "no RUN column", line=hline, key="RUN")
     col = {nm: arr[:, j] for j, nm in enumerate(names)}
     run = col["RUN"].astype(np.int64)
     data_vars: dict[str, tuple] = {}
@@ -231,6 +283,10 @@ def read_musrfit_table(path: PathLike) -> xr.Dataset:
                 np.abs(col[nm + "Err"]),
                 {"original_name": nm + "Err"},
             )
+    for nm in ("dataT", "dataB", "dataE"):
+        # DB files give data values with (pos, neg) errors: keep the symmetric one.
+        if nm in col and nm + "PosErr" in col and nm + "Err" not in col:
+            data_vars[nm + "_err"] = ("run", np.abs(col[nm + "PosErr"]), {"original_name": nm})
     canon = {
         "dataT": ("temperature_K", "K"),
         "dataB": ("field_G", "G"),
