@@ -7,6 +7,9 @@ from pathlib import Path
 import lmfit
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from tsclab.errors import ParameterError
 from tsclab.superconductivity.dynes import tunneling_conductance
@@ -123,3 +126,20 @@ def test_records_serialize(rng):
     d = fit.record("delta_meV").to_dict()
     assert {"quantity", "value", "stderr", "unit", "criterion", "source", "flags"} <= set(d)
     assert d["sample"] == "(8,50)" and d["method"].endswith("fit_spectrum")
+
+
+@given(
+    y=arrays(np.float64, 64, elements=st.floats(-1e3, 1e3, allow_nan=False)),
+    t=st.floats(0.01, 20.0),
+)
+@settings(max_examples=25, deadline=None)
+def test_fuzz_arbitrary_finite_spectra_never_crash(y, t):
+    """Any finite spectrum gives records (possibly flagged), never a bare exception."""
+    from tsclab.superconductivity.gapmap import fit_spectra
+
+    b = np.linspace(-3, 3, 64)
+    fit = fit_spectrum(b, y, temperature_K=t)
+    for r in fit.records:
+        assert r.value is None or np.isfinite(r.value)
+    res = fit_spectra(b, np.stack([y, y[::-1]]), temperature_K=t, max_iter=15)
+    assert res["ok"].shape == (2,)

@@ -278,7 +278,7 @@ def _thermal_dynes_rows(
         d = delta[i0 : i0 + chunk, None]
         g = gamma[i0 : i0 + chunk, None]
         d2 = d * d
-        acc = acc_d = acc_g = 0.0
+        acc = acc_u = acc_uy = acc_ub = 0.0
         for n in range(n_terms + 1):
             tail = n == n_terms
             y = g + (h * n_terms if tail else 0.5 * h * (2 * n + 1))
@@ -296,9 +296,11 @@ def _thermal_dynes_rows(
             ua = (qa * wa + qb * wb) * inv2
             ub = (qb * wa - qa * wb) * inv2
             if not tail:
+                # sums of q, u, u*y and Im u; combined into the derivatives after the loop
                 acc = acc + qa
-                acc_d = acc_d + (2.0 * qa - 3.0 * d2 * ua)
-                acc_g = acc_g - (ua * y + ub * V)  # Re[i u z]
+                acc_u = acc_u + ua
+                acc_uy = acc_uy + ua * y
+                acc_ub = acc_ub + ub
                 continue
             # remainder: Re[-i z/r] - 1 + c Re[-3i d2 z u]; z = V + i y, 1/r = conj(r)/|w|
             inv1 = 1.0 / aw
@@ -322,6 +324,8 @@ def _thermal_dynes_rows(
             tail_g = d2 * qa + 3.0 * c * d2 * (ua * ka - ub * kb)
             del za_r
         out[0, i0 : i0 + chunk] = 1.0 - h * d2 * acc + tail_v
+        acc_d = 2.0 * acc - 3.0 * d2 * acc_u  # sum Re[q (2 - 3 d2/w)]
+        acc_g = -(acc_uy + acc_ub * V)  # sum Re[i u z]
         out[1, i0 : i0 + chunk] = -h * d * acc_d + tail_d
         out[2, i0 : i0 + chunk] = -h * d2 * 3.0 * acc_g + tail_g
     return out[0], out[1], out[2]

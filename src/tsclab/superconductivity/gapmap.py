@@ -244,7 +244,7 @@ def fit_spectra(
     g = np.full(P, np.nan)
     a = np.full(P, np.nan)
     idx = np.flatnonzero(valid)
-    d0, g0, a_unit = guess_dynes(b, Y[idx])
+    d0, g0, a_unit = guess_dynes(b, Y[idx], T)
     # Fit in units of each spectrum's high-bias conductance, so that the normal equations are
     # well scaled whatever the unit of didv (S, A, V); scale and its error are converted back.
     Yv = Y[idx] / a_unit[:, None]

