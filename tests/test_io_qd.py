@@ -356,3 +356,20 @@ def test_temperature_setpoints_one_sweep_each(rng):
     assert seg.direction.values[20] == "warming"
     sp = [float(seg.temperature_setpoint_K.values[seg.sweep.values == k][-1]) for k in range(3)]
     assert sp == pytest.approx([2.0, 3.3, 5.1], abs=3e-3)
+
+
+def test_hall_channels_and_act_hall_rows(tmp_path, data_dir):
+    assert read_qd_dat(data_dir / RES).attrs["hall_channels"] == ["bridge2"]
+    assert read_qd_dat(data_dir / ACT).attrs["hall_channels"] == ["ch1"]
+    text = (
+        "[Header]\nBYAPP,ACTRANSPORT,2.0,1.1\nINFO,Hall bar,SAMPLE1_MATERIAL\n[Data]\n"
+        "Comment,Time Stamp (sec),Temperature (K),Magnetic Field (Oe),Excitation (mA),"
+        "Volts ch1,Res. ch1 (ohm-cm),Hall ch1 (cm^3/coul)\n"
+        ",1,2.0,10000,2.0,4e-6,,1.5e-3\n,2,2.0,10000,2.0,3e-6,7e-6,\n"
+    )
+    p = tmp_path / "hall.dat"
+    p.write_text(text)
+    ds = read_qd_dat(p)
+    rxy = ds.hall_resistance_ohm.sel(channel="ch1").values
+    assert rxy[0] == pytest.approx(4e-6 / 2e-3) and np.isnan(rxy[1])
+    assert ds.hall_coefficient.attrs["units"] == "cm^3/coul"

@@ -483,6 +483,28 @@ def _to_dataset(
                 )
             data_vars[name] = (("point", "channel"), arr, attrs)
 
+    # ACT rows measured in Hall mode: the Hall resistance is V/I of the row (model-free; the
+    # Hall coefficient column depends on the thickness the user typed in).
+    if (
+        "hall_coefficient" in data_vars
+        and "voltage_V" in data_vars
+        and "excitation_mA" in data_vars
+    ):
+        rh = data_vars["hall_coefficient"][1]
+        v = data_vars["voltage_V"][1]
+        i_a = data_vars["excitation_mA"][1][:, None] * 1e-3
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rxy = np.where(np.isfinite(rh) & (i_a != 0), v / i_a, np.nan)
+        data_vars["hall_resistance_ohm"] = (
+            ("point", "channel"),
+            rxy,
+            {
+                "units": "ohm",
+                "long_name": "Hall resistance V/I (rows in Hall mode)",
+                "original_name": "Volts chN / Excitation (mA)",
+            },
+        )
+
     # Everything else that holds numbers.
     for col in columns:
         if col in used or not has_data(col):
@@ -517,8 +539,8 @@ def _to_dataset(
     )
 
     coords: dict[str, tuple] = {"point": ("point", np.arange(npt))}
+    names: list[str] = []
     if labels:
-        names = []
         for lab in labels:
             n = int(lab[-1])
             names.append(
@@ -526,6 +548,8 @@ def _to_dataset(
             )
         coords["channel"] = ("channel", labels)
         coords["sample_name"] = ("channel", names)
+    # Channels the user named as Hall channels (sample name/material contains "Hall").
+    hall_channels = [lab for lab, nm in zip(labels, names, strict=True) if "hall" in nm.lower()]
     attrs: dict[str, object] = {
         "source_file": str(path),
         "instrument": _instrument(meta, columns),
@@ -533,6 +557,7 @@ def _to_dataset(
         "delimiter": "tab" if delim == "\t" else "comma",
         "encoding": encoding,
         "resistivity_is_resistance": flags_unity,
+        "hall_channels": hall_channels,
         "original_columns": list(columns),
     }
     attrs.update(meta)
