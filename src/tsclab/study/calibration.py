@@ -25,6 +25,7 @@ __all__ = [
     "calibrate_rfim",
     "calibrate_rt",
     "calibrate_spin_orbit",
+    "calibrate_sts",
     "rfim_loop_fields",
 ]
 
@@ -288,4 +289,27 @@ def calibrate_spin_orbit(tc_K: float, slope_T_per_K: float, alpha: float) -> Cal
         notes="dirty-limit WHH with Pauli paramagnetism"
         + ("" if lam is not None else "; not reachable even in the orbital limit"),
         extra={"lambda_so": lam, "temperature_K": t.value},
+    )
+
+
+def calibrate_sts(sample: str = "(8,38)") -> Calibration:
+    """Top-surface gap of the m = 8 film from the paper's gap-closing temperature (BCS).
+
+    Delta_top(0) = Delta_BCS(T = 0; T_c = T_closing), from the gap equation
+    (:func:`tsclab.superconductivity.bcs.bcs_gap_meV`); the measurement temperature of the
+    spectra is the paper's (310 mK).
+    """
+    from ..superconductivity.bcs import bcs_gap_meV
+
+    tc = paper_value("gap_closing_K", sample)
+    t = paper_value("sts_temperature_K")
+    delta = float(bcs_gap_meV(0.0, tc.value))
+    return Calibration(
+        name="STS top-surface gap of m = 8 (BCS from the gap-closing temperature)",
+        targets={"gap_closing_K": tc.value, "sts_temperature_K": t.value},
+        target_sources={"gap_closing_K": tc.source, "sts_temperature_K": t.source},
+        parameters={"delta_top_m8_meV": delta, "tc_top_K": tc.value, "temperature_K": t.value},
+        achieved={"gap_closing_K": tc.value, "sts_temperature_K": t.value},
+        residual=0.0,
+        notes="weak-coupling BCS: Delta(0) = 1.764 k_B T_c",
     )

@@ -189,7 +189,7 @@ def run_magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
         if "direction" in da.dims:
             da = da.isel(direction=0)
         frames.append(da.values)
-    files.append(ctx.rel(ctx.out / "raw" / "mfm") + f"/ ({len(fields)} .sxm files)")
+    files.append(ctx.rel(ctx.out / "raw" / "mfm"))  # a folder of one .sxm per field
     stack = xr.DataArray(
         np.asarray(frames),
         dims=("field", "y", "x"),
