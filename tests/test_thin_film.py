@@ -27,6 +27,10 @@ def test_protocol_and_registry():
     assert film.bdg_hamiltonian(0.0, 0.0).shape == (24, 24)
     assert film.with_params(lam=0.0).lam == 0.0
     assert "delta0" in film.parameter_names()
+    # --set contract: every parameter name has a numeric value
+    for name in film.parameter_names():
+        float(np.asarray(getattr(film, name)))
+    assert film.with_params(material="Sb2Te3").params.name == "Sb2Te3-L10"
     with pytest.raises(ParameterError, match="not a parameter"):
         film.with_params(bogus=1)
     with pytest.raises(ParameterError, match="not a parameter"):
@@ -78,6 +82,10 @@ def test_bdg_hermitian_and_particle_hole(m, n_sub, lam, mu, V, delta0, kx, ky, i
     # C2z: every spectrum is itself +- symmetric (used by the fast solver).
     e = np.linalg.eigvalsh(film.bdg_hamiltonian(kx, ky))
     np.testing.assert_allclose(e, -e[::-1], atol=1e-10)
+    # the structured solver (real banded form, one eigenvalue) gives the same min |E|
+    q = ky if inplane == "continuum" else 0.0
+    dense = np.abs(np.linalg.eigvalsh(film.bdg_hamiltonian(kx, q))).min()
+    assert film.min_abs_bdg_energy(kx, q) == pytest.approx(dense, abs=1e-11)
 
 
 def test_time_reversal_and_inversion_of_bulk_blocks():

@@ -86,6 +86,7 @@ _ABSTOL = 2 * float(lapack.dlamch("S"))
 # (measured crossover on a 2-core machine, benchmarks/bench_induced_gap.py).
 _DENSE_REAL_MAX = 8
 
+_OPTION_FIELDS = ("material", "V_profile", "delta_profile", "inplane", "a_inplane_A")
 _ARRAY_PARAMS = ("lam", "mu", "V", "V_offset", "delta0")
 
 
@@ -167,13 +168,15 @@ class ThinFilmModel:
     # -- bookkeeping ------------------------------------------------------------------------------
     @classmethod
     def parameter_names(cls) -> tuple[str, ...]:
-        """Names accepted by :meth:`with_params` (and ``--set`` for the numeric ones)."""
-        return tuple(f.name for f in fields(cls))
+        """Numeric parameters (``--set NAME=VALUE``; all have numeric values). The options
+        ``material``, ``V_profile``, ``delta_profile``, ``inplane`` and ``a_inplane_A`` are
+        passed to the constructor or :meth:`with_params`."""
+        return tuple(f.name for f in fields(cls) if f.name not in _OPTION_FIELDS)
 
     def with_params(self, **params) -> ThinFilmModel:
-        """A copy with some parameters replaced (arrays allowed for lam, mu, V, V_offset,
-        delta0)."""
-        unknown = set(params) - set(self.parameter_names())
+        """A copy with some parameters or options replaced (arrays allowed for lam, mu, V,
+        V_offset, delta0)."""
+        unknown = set(params) - {f.name for f in fields(self)}
         if unknown:
             name = sorted(unknown)[0]
             raise ParameterError(
@@ -200,6 +203,15 @@ class ThinFilmModel:
     def a_z_A(self) -> float:
         """Site spacing :math:`a_z = d_{QL}/n_{sub}`, Å."""
         return self.params.ql_thickness_A / self.n_sub
+
+    @property
+    def lattice_constant_A(self) -> float:
+        """In-plane lattice constant a, Å (``a_inplane_A`` or the material's a).
+
+        Momenta of this model are in 1/Å; a k path given in lattice units (phase k a, e.g.
+        Γ–X = 0..π) maps to k / a.
+        """
+        return self.params.a_A if self.a_inplane_A is None else float(self.a_inplane_A)
 
     @property
     def thickness_nm(self) -> float:
@@ -234,7 +246,7 @@ class ThinFilmModel:
         ky = np.asarray(ky, dtype=float)
         if self.inplane == "continuum":
             return kx, ky, kx**2 + ky**2
-        a = self.params.a_A if self.a_inplane_A is None else self.a_inplane_A
+        a = self.lattice_constant_A
         k2 = (2.0 / a**2) * (2.0 - np.cos(kx * a) - np.cos(ky * a))
         return np.sin(kx * a) / a, np.sin(ky * a) / a, k2
 
