@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tsclab.cli.main import run
+
+DATA = Path(__file__).parent / "data"
 
 RES = "FAIRmat-NFDI__nomad-measurements/Resistivity_Ch1_TMR_Ch2_Hall_test.dat"
 
@@ -45,3 +48,18 @@ def test_inspect_unsupported(tmp_path, capsys):
     assert run(["inspect", str(p)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("tsclab: error:") and "Readers:" in err
+
+
+_ALL = sorted(
+    p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file() and p.suffix != ".md"
+)
+
+
+@pytest.mark.parametrize("name", _ALL)
+def test_every_real_file_opens_and_inspects(name):
+    from tsclab.cli.inspect_cmd import describe
+
+    kwargs = {"pixel_size_nm": 10.0} if "MFM" in name else {}
+    d = describe(DATA / name, **kwargs)
+    assert d["reader"] and d["variables"]
+    assert all(v["finite"] > 0 for v in d["variables"] if "finite" in v and v["dims"])

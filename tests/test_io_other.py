@@ -277,3 +277,8 @@ def test_musrfit_db_same_as_ascii(tmp_path):
     with pytest.raises(FileFormatError) as ei:
         read_musrfit_table(bad)
     assert ei.value.line == 29 and ei.value.key == "Asy"
+
+
+def test_open_rejects_options_that_do_not_apply(data_dir):
+    with pytest.raises(ParameterError, match="read_gwy"):
+        tsclab.open(data_dir / GWY, pixel_size_nm=2.0)

@@ -257,8 +257,9 @@ def read_qd_dat(path: PathLike) -> xr.Dataset:
         variable has ``units``, ``long_name`` and ``original_name`` attrs. ``settling`` (bool)
         marks rows logged while the temperature had not reached its set point (MultiVu status).
         Dataset attrs: ``source_file``, ``instrument``, ``tsclab_version``, the header
-        (``title``, ``byapp``, ``info_<KEY>``...) and ``resistivity_is_resistance``: the
-        channels whose "resistivity" is a resistance because the geometry was left at 1.
+        (``title``, ``byapp``, ``info_<KEY>``...), ``resistivity_is_resistance``: the
+        channels whose "resistivity" is a resistance because the geometry was left at 1, and
+        ``hall_channels``: the channels whose sample name says "Hall".
 
     Raises
     ------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -158,6 +159,13 @@ def open(path: PathLike, **kwargs: Any) -> xr.Dataset:
                 "tsclab.open(path, pixel_size_nm=...) or read_gwyddion_text",
             ) from None
     else:
-        ds = _reader(name)(path, **kwargs)
+        reader = _reader(name)
+        accepted = inspect.signature(reader).parameters
+        for k, v in kwargs.items():
+            if k not in accepted or k == "path":
+                raise ParameterError(
+                    k, v, f"{path} is read by {reader.__name__}, which has no {k}"
+                )
+        ds = reader(path, **kwargs)
     ds.attrs["reader"] = name
     return ds
