@@ -147,6 +147,7 @@ def main() -> None:
     p0 = np.stack([d0, g0, a0], axis=1)
     rms_b_sub = float(np.sqrt(np.mean((d_b[sub] - D[sub]) ** 2)))
     rows = [("tsclab batched (whole map)", t_batch, c_batch, 1.0, rms_b, rms_b_sub)]
+    notes: list[str] = []
     for mname, mk in (("kernel", kernel_model), ("tsclab", tsclab_model)):
         model = mk(bias)
         for pname, runner in (("lmfit", run_lmfit), ("curve_fit", run_curve_fit)):
@@ -157,6 +158,12 @@ def main() -> None:
             f = P / len(sub)
             rms = float(np.sqrt(np.mean((out - D[sub]) ** 2)))
             rows.append((f"{pname} loop, {mname} model", wall * f, cpu * f, f, rms, rms))
+            diff = np.abs(d_b[sub] - out) / res["delta_meV_stderr"].ravel()[sub]
+            notes.append(
+                f"{pname}/{mname}: RMS ratio batched/peer on the subset = {rms_b_sub / rms:.5f}; "
+                f"|Delta_batched - Delta_peer| / stderr: median {np.median(diff):.3f}, "
+                f"max {np.max(diff):.3f}"
+            )
     print(f"\npeer loops timed on {len(sub)} random spectra and extrapolated per spectrum to {P}")
     print("(speed-ups from wall time and from CPU time of this process; the machine is shared)")
     print(
@@ -168,6 +175,9 @@ def main() -> None:
             f"{name:31s} {t:9.2f} {c:8.2f} {t / P * 1e3:8.3f} {t / t_batch:7.1f} "
             f"{c / c_batch:6.1f} {rms * 1e3:15.4f} {rms_sub * 1e3:9.4f}"
         )
+    print("\naccuracy (same spectra):")
+    for line in notes:
+        print("  " + line)
 
 
 if __name__ == "__main__":

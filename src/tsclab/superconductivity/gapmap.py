@@ -187,7 +187,7 @@ def fit_spectra(
     n_terms: int = 3,
     max_iter: int = 60,
     ftol: float = 1e-10,
-    chi2_tol: float = 1e-3,
+    chi2_tol: float = 1e-5,
     redchi_max: float = REDCHI_MAX,
 ) -> dict[str, np.ndarray]:
     r"""Fit many spectra on one bias axis (batched Levenberg–Marquardt, NumPy).
@@ -209,8 +209,8 @@ def fit_spectra(
         Matsubara terms of the thermal convolution.
     max_iter, ftol, chi2_tol
         Iteration cap; relative chi^2 tolerance; tolerance on the Gauss–Newton predicted
-        chi^2 decrease (units of sigma^2; 1e-3 puts each parameter within about 0.05 standard
-        errors of the optimum).
+        chi^2 decrease (units of sigma^2; 1e-5 puts each parameter within about 0.005 standard
+        errors of the optimum, tighter than the peers' default tolerances).
     redchi_max
         Threshold of the ``poor_fit`` flag.
 
@@ -273,7 +273,7 @@ def fit_spectra(
         )  # fmt: skip
         s1, s2, s3 = np.nan_to_num(s1), np.nan_to_num(s2), np.nan_to_num(s3)
         # Gauss-Newton predicted chi^2 decrease: -(2 g.s + s.A.s); below chi2_tol (in units
-        # of sigma^2) the pixel is within a few % of a standard error of its optimum.
+        # of sigma^2) the pixel is within sqrt(2 chi2_tol) standard errors of its optimum.
         sAs = (a11 * s1 * s1 + a22 * s2 * s2 + a33 * s3 * s3
                + 2 * (a12 * s1 * s2 + a13 * s1 * s3 + a23 * s2 * s3))  # fmt: skip
         pred = -(2 * (b1 * s1 + b2 * s2 + b3 * s3) + sAs)
