@@ -406,7 +406,9 @@ def ribbon_spectrum(
         raise ParameterError("energy_window", energy_window, "must be > 0")
     rng = np.random.default_rng(seed)
     symmetric = use_particle_hole and np.allclose(np.sort(kx), np.sort(-kx), atol=1e-12)
-    todo = np.flatnonzero(kx >= 0) if symmetric else np.arange(kx.size)
+    # partner[i]: the grid index of -kx[i]; a point that is its own partner (kx = 0) is not copied
+    partner = np.abs(kx[:, None] + kx[None, :]).argmin(axis=1)
+    todo = np.flatnonzero(kx >= kx[partner]) if symmetric else np.arange(kx.size)
     h0, t = ribbon_blocks(model, kx[todo], "bdg")
     d = h0.shape[-1]
     ab = _upper_band(h0, t, width)
@@ -424,8 +426,8 @@ def ribbon_spectrum(
         es.append(w)
         wl.append(low)
         wu.append(up)
-        if symmetric and kx[idx] > 0:  # particle-hole partner at -kx: -E, same site densities
-            ks.append(np.full(w.size, -kx[idx]))
+        if symmetric and partner[idx] != idx:  # partner at -kx: -E, same site densities
+            ks.append(np.full(w.size, kx[partner[idx]]))
             es.append(-w[::-1])
             wl.append(low[::-1])
             wu.append(up[::-1])
