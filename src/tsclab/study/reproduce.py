@@ -54,11 +54,18 @@ def _hc2(ctx: StudyContext) -> tuple[str, list[str]]:
     return run_hc2(ctx)
 
 
+def _sts(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .sts_study import run_sts
+
+    return run_sts(ctx)
+
+
 #: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
 STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
     ("transport: R(T), T_c and phases of the (m,n) series", _transport),
     ("magnetism: Hall and RMCD loops, MFM domains", _magnetism),
     ("upper critical field: GL round trip, WHH and Pauli", _hc2),
+    ("STS: top-surface gap vs m and T, gap map", _sts),
 ]
 
 
