@@ -373,3 +373,13 @@ def test_hall_channels_and_act_hall_rows(tmp_path, data_dir):
     rxy = ds.hall_resistance_ohm.sel(channel="ch1").values
     assert rxy[0] == pytest.approx(4e-6 / 2e-3) and np.isnan(rxy[1])
     assert ds.hall_coefficient.attrs["units"] == "cm^3/coul"
+
+
+def test_utf16_resave(tmp_path, data_dir):
+    # Windows "Unicode text" re-save of a MultiVu file: UTF-16 with a byte-order mark.
+    text = (data_dir / MVSH9).read_bytes().decode("latin-1")
+    p = tmp_path / "utf16.dat"
+    p.write_bytes(text.encode("utf-16"))
+    ds = tsclab.open(p)
+    assert ds.attrs["reader"] == "qd_dat" and ds.sizes["point"] == 425
+    assert ds.moment_emu[1] == pytest.approx(0.174787350946045)

@@ -18,13 +18,25 @@ _NAME_RE = re.compile(r"[^0-9a-zA-Z]+")
 def read_bytes(path: PathLike) -> bytes:
     """Read a whole file, turning OS errors into :class:`FileFormatError`."""
     try:
-        return Path(path).read_bytes()
+        raw = Path(path).read_bytes()
     except IsADirectoryError:
         raise FileFormatError(path, "is a folder, not a file") from None
     except FileNotFoundError:
         raise FileFormatError(path, "no such file") from None
     except OSError as exc:
         raise FileFormatError(path, f"cannot be read ({exc.strerror})") from None
+    return utf16_to_utf8(raw)
+
+
+def utf16_to_utf8(raw: bytes, *, partial: bool = False) -> bytes:
+    """Text saved as "Unicode" by Windows tools (UTF-16 with a byte-order mark) as UTF-8 bytes;
+    anything else unchanged. ``partial``: ``raw`` may end in the middle of a character."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16", errors="ignore" if partial else "strict").encode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    return raw
 
 
 def decode(raw: bytes) -> str:

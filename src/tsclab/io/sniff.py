@@ -12,7 +12,7 @@ from typing import Any
 import xarray as xr
 
 from ..errors import FileFormatError, ParameterError, UnsupportedFormatError
-from ._common import PathLike, decode
+from ._common import PathLike, decode, utf16_to_utf8
 
 __all__ = ["READERS", "open", "sniff"]
 
@@ -42,7 +42,7 @@ def sniff(path: PathLike) -> str:
     p = Path(path)
     try:
         with builtins.open(p, "rb") as fh:
-            head = fh.read(65536)
+            head = utf16_to_utf8(fh.read(65536), partial=True)
     except OSError as exc:
         raise FileFormatError(path, f"cannot be read ({exc.strerror})") from None
     if head[:4] in (b"GWYP", b"GWYO"):
