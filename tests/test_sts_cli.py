@@ -102,3 +102,18 @@ def test_3ds_grid(tmp_path, capsys, rng):
         assert v == pytest.approx(delta[iy, ix], rel=0.02)
     assert (tmp_path / "o" / "sts_map_grid.nc").exists()
     assert (tmp_path / "o" / "sts_map_grid.png").exists()
+
+
+def test_real_nanonis_file_without_gap_is_flagged(tmp_path, capsys):
+    """A real Nanonis spectrum (FAIRmat-NFDI/pynxtools-spm, 2.46 K, +-50 mV) whose lock-in X
+    is negative: no Dynes gap, flagged, and the run still writes its figure and records."""
+    f = Path(__file__).parent / "data" / "FAIRmat-NFDI__pynxtools-spm"
+    f = f / "Bias-Spectroscopy00015_20230420.dat"
+    rc = run(["analyze", "sts", str(f), "--json", "--out", str(tmp_path)])
+    assert rc == 0
+    recs = _json(capsys)
+    d = next(r for r in recs if r["quantity"] == "delta_meV")
+    assert d["value"] is None
+    assert "negative_conductance" in d["flags"]
+    assert "2.4591 K" in d["criterion"]  # temperature from the header
+    assert len(list(tmp_path.glob("sts_*.png"))) == 1

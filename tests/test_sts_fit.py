@@ -143,3 +143,9 @@ def test_fuzz_arbitrary_finite_spectra_never_crash(y, t):
         assert r.value is None or np.isfinite(r.value)
     res = fit_spectra(b, np.stack([y, y[::-1]]), temperature_K=t, max_iter=15)
     assert res["ok"].shape == (2,)
+
+
+def test_negative_lockin_signal_is_hinted(rng):
+    fit = fit_spectrum(BIAS, -_synthetic(rng, 1.0, 0.05), temperature_K=0.31)
+    assert "negative_conductance" in fit.flags and not fit.ok
+    assert fit.record("delta_meV").value is None

@@ -166,15 +166,19 @@ def _spectrum_figure(path: Path, sp: _Spectrum, fit, out: Path) -> Path:
     import matplotlib.pyplot as plt
 
     by = {r.quantity: r for r in fit.records}
-    sc = by["scale"].value or by["scale"].extra.get("fit_value")
+    failed = "fit_failed" in fit.flags
+    sc = None if failed else (by["scale"].value or by["scale"].extra.get("fit_value"))
+    ylabel = "dI/dV / G_N (fitted)"
     if not sc or not np.isfinite(sc):
+        # no trustworthy G_N: normalize by the magnitude of the high-bias mean instead
         vmax = np.max(np.abs(fit.bias_mV))
-        sc = float(np.mean(fit.didv[np.abs(fit.bias_mV) >= 0.8 * vmax]))
+        sc = abs(float(np.mean(fit.didv[np.abs(fit.bias_mV) >= 0.8 * vmax]))) or 1.0
+        ylabel = "dI/dV / |mean at high bias|"
     fig, (ax, axr) = plt.subplots(
         2, 1, figsize=(6.8, 5.8), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
     )
     ax.plot(fit.bias_mV, fit.didv / sc, ".", ms=2.5, color="0.35", label="data")
-    good = np.all(np.isfinite(fit.best_fit))
+    good = np.all(np.isfinite(fit.best_fit)) and not failed
     d = by["delta_meV"]
     g = by["gamma_meV"]
     t = fit.extra.get("temperature_K")
@@ -196,8 +200,11 @@ def _spectrum_figure(path: Path, sp: _Spectrum, fit, out: Path) -> Path:
         axr.axhline(-2 * fit.noise / sc, color="0.5", lw=0.8, ls=":")
         axr.legend(fontsize=7, loc="upper right", framealpha=0.8)
     else:
-        text = "fit failed\n" + text
-    ax.set_ylabel("dI/dV / G_N (fitted)")
+        text = "NOT a gap: " + ", ".join(fit.flags) + "\n" + text
+        axr.text(0.5, 0.5, "no residuals: the fit failed", ha="center", va="center",
+                 transform=axr.transAxes, color="0.4")  # fmt: skip
+        axr.set_yticks([])
+    ax.set_ylabel(ylabel)
     axr.set_ylabel("residual / G_N")
     axr.set_xlabel("Sample bias (mV)")
     # the numbers go above the axes, where they cannot hide data

@@ -18,6 +18,8 @@ second difference, robust against the few points on coherence peaks) unless give
   :math:`\Delta < 2\,\mathrm{stderr}`).
 * ``gap_outside_window``: :math:`\Delta` beyond 90 % of the largest bias.
 * ``fit_failed``: the optimizer failed or the covariance is singular.
+* ``negative_conductance`` (single spectra, a hint): the high-bias conductance is negative,
+  usually a lock-in phase off by 180 degrees; flip the sign or fix the phase.
 
 For any of these the ``delta_meV`` and ``gamma_meV`` records have ``value=None`` (the flags say
 why) and the optimizer's numbers are kept in ``extra["fit_value"]`` / ``extra["fit_stderr"]``.
@@ -65,7 +67,7 @@ __all__ = [
 REDCHI_MAX = 2.0
 #: Minimum chi^2 improvement (in units of sigma^2) of the Dynes fit over a constant.
 DCHI2_GAP = 25.0
-_BAD = ("fit_failed", "poor_fit", "no_gap", "gap_outside_window")
+_BAD = ("fit_failed", "poor_fit", "no_gap", "gap_outside_window", "negative_conductance")
 
 
 def prepare_spectra(bias_mV, didv, *, allow_nan_rows: bool = False):
@@ -431,6 +433,10 @@ def fit_spectrum(
         )
     else:
         flags = ("fit_failed",)
+    vmax = float(np.max(np.abs(b)))
+    if np.mean(y[np.abs(b) >= 0.8 * vmax]) <= 0:
+        # a negative normal-state signal: usually the lock-in phase (X vs -X) is off
+        flags += ("negative_conductance",)
     extra = {
         "redchi": redchi if np.isfinite(redchi) else None,
         "noise": sigma,
