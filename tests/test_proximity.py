@@ -13,6 +13,7 @@ from tsclab.proximity import (
     fermi_momentum_top,
     induced_gap,
     induced_gap_vs_thickness,
+    layer_ldos,
     min_abs_energy_on_grid,
     pseudospin_expectation,
     singlet_triplet,
@@ -187,3 +188,30 @@ def test_film_pair_amplitude_parity_and_temperature():
     assert float(np.abs(a.psi).max()) > 0
     hot = singlet_triplet_film(film, 0.015, 0.004, temperature_K=300.0)
     assert float(np.abs(hot.psi).max()) < float(np.abs(a.psi).max())
+
+
+# -- LDOS -----------------------------------------------------------------------------------------
+def test_ldos_sum_rule():
+    # Completeness of the BdG states: int rho_j dE = 4 k_max^2 / (4 pi) per site (four
+    # orbitals); outside the window +-8 eV the Lorentzian tails (eta = 4 meV) hold ~3e-4.
+    film = ThinFilmModel(m=2, delta0=0.01, mu=0.09)
+    e = np.linspace(-8.0, 8.0, 8001)
+    ds = layer_ldos(film, e, k_max_invA=0.05, n_k=120, eta_eV=4e-3)
+    total = np.trapezoid(ds.ldos.values, e, axis=0)
+    np.testing.assert_allclose(total, 4 * 0.05**2 / (4 * np.pi), rtol=1e-3)
+    assert ds.ldos.attrs["units"] == "1/(eV Angstrom^2)"
+
+
+def test_ldos_shows_the_gap_and_flags_coarse_grids():
+    film = ThinFilmModel(m=1, delta0=0.01, mu=0.09)
+    e = np.linspace(-0.03, 0.03, 61)
+    ds = layer_ldos(film, e, k_max_invA=0.05, n_k=3000, eta_eV=2e-4)
+    rho = ds.ldos.isel(layer=0)
+    assert ds.attrs["under_resolved"] == 0
+    # coherence peak at +Delta0 (the state at mu is electron-like), no states inside the gap
+    assert float(rho.sel(energy=0.0, method="nearest")) < 0.02 * float(rho.max())
+    assert abs(float(e[int(np.argmax(rho.values))])) == pytest.approx(0.010, abs=1.5e-3)
+    coarse = layer_ldos(film, e, k_max_invA=0.05, n_k=20, eta_eV=2e-4)
+    assert coarse.attrs["under_resolved"] == 1
+    with pytest.raises(ParameterError):
+        layer_ldos(film, e, eta_eV=0.0)

@@ -1,7 +1,9 @@
 """Proximity physics of the thin film: induced gap vs thickness, top-surface-state penetration,
-pseudospin texture, singlet/triplet pair amplitude (PHYSICS.md §3.3, §3.5–3.7)."""
+pseudospin texture, singlet/triplet pair amplitude, layer-resolved LDOS (PHYSICS.md §3.3,
+§3.5–3.7)."""
 
 from .induced_gap import InducedGap, induced_gap, induced_gap_vs_thickness, min_abs_energy_on_grid
+from .ldos import layer_ldos
 from .pairing import anomalous_amplitude, singlet_triplet, singlet_triplet_film
 from .surface_state import (
     FermiCrossing,
@@ -18,6 +20,7 @@ __all__ = [
     "fermi_momentum_top",
     "induced_gap",
     "induced_gap_vs_thickness",
+    "layer_ldos",
     "min_abs_energy_on_grid",
     "pseudospin_expectation",
     "singlet_triplet",
