@@ -267,8 +267,9 @@ def test_quoted_values_and_key_first_info(tmp_path):
     assert ds.attrs["title"] == "a, b"
     assert ds.attrs["info_APPNAME"] == "My App, 1.0"
     assert ds.attrs["info_SAMPLE1_MATERIAL"] == "thin film, 10 nm"
-    # R = rho L / A with the given geometry.
-    assert ds.resistance_ohm.sel(channel="bridge1").values.tolist() == pytest.approx([1.0, 1.2])
+    # R = rho L / A with the Resistivity option's geometry in mm^2 and mm: rho [ohm-cm] * 0.5 mm
+    # / 2.5 mm^2 * 10 (mm -> cm).
+    assert ds.resistance_ohm.sel(channel="bridge1").values.tolist() == pytest.approx([10.0, 12.0])
     assert ds.field_T.values.tolist() == [1.0, -1.0]
 
 
@@ -383,3 +384,18 @@ def test_utf16_resave(tmp_path, data_dir):
     ds = tsclab.open(p)
     assert ds.attrs["reader"] == "qd_dat" and ds.sizes["point"] == 425
     assert ds.moment_emu[1] == pytest.approx(0.174787350946045)
+
+
+def test_resistance_from_resistivity_and_geometry(tmp_path, data_dir):
+    # Drop the raw bridge-resistance columns of the chameleon file: R must be recovered from
+    # rho (ohm-m) with the INFO geometry (mm^2, mm), equal to the dropped column.
+    lines = (data_dir / CHAM).read_text(encoding="latin-1").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("Comment,"))
+    cols = lines[i].split(",")
+    drop = {j for j, c in enumerate(cols) if "Resistance (Ohms)" in c}
+    out = [",".join(c for j, c in enumerate(ln.split(",")) if j not in drop) for ln in lines[i:]]
+    p = tmp_path / "norawR.dat"
+    p.write_text("\n".join(lines[:i] + out), encoding="latin-1")
+    ref = read_qd_dat(data_dir / CHAM).resistance_ohm.sel(channel="bridge3").values
+    got = read_qd_dat(p).resistance_ohm.sel(channel="bridge3").values
+    np.testing.assert_allclose(got, ref, rtol=1e-9)

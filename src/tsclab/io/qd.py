@@ -138,6 +138,13 @@ _INSTRUMENTS = [
 ]
 
 
+# R = rho * L / A * factor, by (channel family, resistivity unit): ACT writes rho in ohm-cm
+# with L in cm and A in cm^2 (factor 1; checked against Volts/Excitation of the same row); the
+# Resistivity option takes L in mm and A in mm^2 (so rho[ohm-m] -> factor 1e3, rho[ohm-cm] ->
+# 10; checked against its own raw "Bridge N Resistance" column). Other units: not converted.
+_GEOMETRY_FACTOR = {("ch", "ohm-cm"): 1.0, ("bridge", "ohm-m"): 1e3, ("bridge", "ohm-cm"): 10.0}
+
+
 def _split(line: str, delim: str) -> list[str]:
     if delim == ",":
         # Header values may be quoted and contain commas.
@@ -445,7 +452,7 @@ def _to_dataset(
         # ACT / Resistivity without raw resistance columns: R = rho * L / A with the geometry the
         # software used (exactly inverts its conversion); geometry 1 means rho already is R.
         res = chan.setdefault("resistance_ohm", {})
-        for lab, (rho, _units, col) in chan.get("resistivity", {}).items():
+        for lab, (rho, units, col) in chan.get("resistivity", {}).items():
             n = int(lab[-1])
             area, length, _ = _geometry(meta, n)
             unity = (area in (None, 1.0)) and (length in (None, 1.0))
@@ -453,10 +460,11 @@ def _to_dataset(
                 flags_unity.append(lab)
             if lab in res:
                 continue
+            factor = _GEOMETRY_FACTOR.get((lab.rstrip("0123456789"), units.lower()))
             if unity:
                 res[lab] = (rho.copy(), "ohm", col)
-            elif area and length:
-                res[lab] = (rho * length / area, "ohm", col)
+            elif area and length and factor is not None:
+                res[lab] = (rho * length / area * factor, "ohm", col)
         for name, per in chan.items():
             arr = np.full((npt, len(labels)), np.nan)
             units = ""
