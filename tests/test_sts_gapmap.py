@@ -90,6 +90,12 @@ def test_dataset_input_keeps_coords(rng):
     ds = fit_gap_map(da.to_dataset(), temperature_K=0.31)
     assert list(ds["x"].values) == [0.0, 1.5, 3.0]
     assert np.allclose(ds["delta_meV"], delta, rtol=0.02)
+    # the temperature may come from the Dataset's attrs (e.g. a .3ds header)
+    src = da.to_dataset()
+    src.attrs["temperature_K"] = 0.31
+    assert np.allclose(fit_gap_map(src)["delta_meV"], ds["delta_meV"])
+    with pytest.raises(ParameterError):
+        fit_gap_map(da.to_dataset())
 
 
 def test_map_bad_input():

@@ -392,12 +392,13 @@ def fit_gap_map(
     bias_mV
         Bias axis, mV — or an :class:`xarray.Dataset` with a ``didv`` variable (or a
         DataArray) with a ``bias`` dimension (mV); then ``didv`` is omitted and the other dims
-        (e.g. ``y``, ``x``) and their coordinates are kept, and ``temperature_K`` and
-        ``modulation_mV``... attrs are not read (pass them).
+        (e.g. ``y``, ``x``) and their coordinates are kept; its ``temperature_K`` attribute
+        is used when ``temperature_K`` is not given (the lock-in modulation is not read from
+        attrs: pass ``modulation_rms_mV``).
     didv
         Spectra ``(..., n_bias)`` when ``bias_mV`` is an array.
     temperature_K
-        Junction temperature, K (> 0; required).
+        Junction temperature, K (> 0; required unless the Dataset's attrs hold it).
     modulation_rms_mV, noise, n_terms, max_iter, redchi_max
         See :func:`fit_spectra`.
 
@@ -408,6 +409,8 @@ def fit_gap_map(
         2-D maps), with units in ``attrs``; Dataset attrs record the temperature, modulation,
         method and criterion.
     """
+    if temperature_K is None and isinstance(bias_mV, xr.Dataset | xr.DataArray):
+        temperature_K = bias_mV.attrs.get("temperature_K")  # e.g. from a .3ds header
     if temperature_K is None:
         raise ParameterError("temperature_K", None, "the junction temperature is required")
     coords: dict[str, Any] = {}
