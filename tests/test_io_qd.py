@@ -399,3 +399,23 @@ def test_resistance_from_resistivity_and_geometry(tmp_path, data_dir):
     ref = read_qd_dat(data_dir / CHAM).resistance_ohm.sel(channel="bridge3").values
     got = read_qd_dat(p).resistance_ohm.sel(channel="bridge3").values
     np.testing.assert_allclose(got, ref, rtol=1e-9)
+
+
+def test_write_hall_loop_as_bridge(tmp_path):
+    # A simulated anomalous-Hall loop (tanh branches) and R_xx: Hall goes to bridge 2 named
+    # "Hall", and comes back flagged as the Hall channel with its field loop segmented.
+    H = np.concatenate([np.linspace(1, -1, 101), np.linspace(-1, 1, 101)])
+    branch = np.concatenate([np.ones(101), -np.ones(101)])
+    rxy = 5.0 * np.tanh((H + 0.1 * branch) / 0.02)
+    ds = xr.Dataset(
+        {"field_T": ("point", H), "temperature_K": ("point", np.full(H.size, 1.5)),
+         "resistance_ohm": ("point", np.full(H.size, 100.0)),
+         "hall_resistance_ohm": ("point", rxy)},
+        coords={"point": np.arange(H.size)},
+    )  # fmt: skip
+    back = read_qd_dat(write_qd_dat(ds, tmp_path / "ahe.dat"))
+    assert back.attrs["hall_channels"] == ["bridge2"]
+    np.testing.assert_allclose(back.resistance_ohm.sel(channel="bridge2"), rxy, rtol=1e-15)
+    seg = segment_sweeps(back, by="field")
+    assert int(seg.sweep.max()) + 1 == 2
+    assert [str(seg.direction.values[0]), str(seg.direction.values[-1])] == ["down", "up"]

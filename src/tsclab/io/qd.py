@@ -611,7 +611,10 @@ def write_qd_dat(ds: xr.Dataset, path: PathLike, *, option: str = "Resistivity")
     ds
         Dimension ``point``; any of ``time_s``, ``temperature_K``, ``field_T`` (written in Oe),
         ``angle_deg``, ``moment_emu``, and ``resistance_ohm`` (point[, channel]) with channel
-        labels ``bridge1``..``bridge4``. Missing values are written as empty cells.
+        labels ``bridge1``..``bridge4`` (sample names from a ``sample_name`` coordinate). A
+        ``hall_resistance_ohm`` (point) goes to the first free bridge with the sample name
+        "Hall", as a lab wires a Hall bar (the reader lists it in ``hall_channels``). Missing
+        values are written as empty cells.
     path
         Target file (written atomically).
     option
@@ -665,6 +668,13 @@ def write_qd_dat(ds: xr.Dataset, path: PathLike, *, option: str = "Resistivity")
                 m = re.search(r"(\d+)$", str(lab))
                 if m:
                     names[int(m.group(1))] = str(nm)
+        hall = ds.get("hall_resistance_ohm")
+        if hall is not None and hall.dims == ("point",):
+            free = [n for n in range(1, 5) if n not in per]
+            if not free:
+                raise FileFormatError(path, "no free bridge for hall_resistance_ohm (4 in use)")
+            per[free[0]] = hall.to_numpy().astype(float)
+            names[free[0]] = "Hall"
         info = ["INFO, APPNAME, PPMS MultiVu Application (written by tsclab), 1.0"]
         for n in range(1, 5):
             info += [
