@@ -215,3 +215,14 @@ def test_ldos_shows_the_gap_and_flags_coarse_grids():
     assert coarse.attrs["under_resolved"] == 1
     with pytest.raises(ParameterError):
         layer_ldos(film, e, eta_eV=0.0)
+
+
+def test_swept_parameters_refused():
+    film = ThinFilmModel(m=2, delta0=0.01, mu=np.array([0.05, 0.09]))
+    for fn in (induced_gap, fermi_momentum_top, surface_state_penetration):
+        with pytest.raises(ParameterError, match="one film"):
+            fn(film)
+    with pytest.raises(ParameterError, match="one film"):
+        singlet_triplet_film(film, 0.01, 0.0)
+    with pytest.raises(ParameterError, match="one film"):
+        layer_ldos(film, [0.0])

@@ -44,6 +44,7 @@ from scipy.optimize import minimize_scalar
 from .._version import __version__
 from ..errors import ParameterError
 from ..models.thin_film import ThinFilmModel
+from ._common import require_scalar_film
 
 __all__ = ["InducedGap", "induced_gap", "induced_gap_vs_thickness", "min_abs_energy_on_grid"]
 
@@ -138,6 +139,7 @@ def induced_gap(
     -------
     InducedGap
     """
+    require_scalar_film(model)
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
     if not (k_max_invA > 0 and n_coarse >= 3):

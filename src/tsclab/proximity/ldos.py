@@ -34,6 +34,7 @@ import xarray as xr
 from .._version import __version__
 from ..errors import ParameterError
 from ..models.thin_film import ThinFilmModel
+from ._common import require_scalar_film
 
 __all__ = ["layer_ldos"]
 
@@ -72,6 +73,7 @@ def layer_ldos(
         and ``max_level_step_eV`` (largest change of a level within η of the window between
         neighbouring k points).
     """
+    require_scalar_film(model)
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial integral needs 'continuum'")
     if not (eta_eV > 0 and k_max_invA > 0 and n_k >= 2):

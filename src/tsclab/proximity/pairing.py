@@ -36,6 +36,7 @@ from .._version import __version__
 from ..models.pauli import SX, SY, SZ
 from ..models.thin_film import ThinFilmModel
 from ..units import K_B_EV_PER_K
+from ._common import require_scalar_film
 
 __all__ = ["anomalous_amplitude", "singlet_triplet", "singlet_triplet_film"]
 
@@ -111,6 +112,7 @@ def singlet_triplet_film(
         ``psi`` (layer, orbital), ``d`` (layer, orbital, component), complex, and
         ``triplet_ratio`` = :math:`|\\mathbf d|/|\\psi|` (0 where ψ = 0, with ``ratio_defined``).
     """
+    require_scalar_film(model)
     f = anomalous_amplitude(model.bdg_hamiltonian(kx, ky), temperature_K)
     nz = model.n_sites
     # index = 4 j + 2 s + o  ->  (j, o, s, s')

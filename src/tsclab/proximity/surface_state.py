@@ -48,6 +48,7 @@ from .._version import __version__
 from ..errors import ParameterError
 from ..models.pauli import SX, SY, SZ
 from ..models.thin_film import ThinFilmModel
+from ._common import require_scalar_film
 
 __all__ = [
     "FermiCrossing",
@@ -104,6 +105,7 @@ def fermi_momentum_top(
     ParameterError
         When no band crosses μ in the scan range.
     """
+    require_scalar_film(model)
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
     normal = model.with_params(delta0=0.0)
