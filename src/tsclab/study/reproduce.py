@@ -35,6 +35,12 @@ class StepOutcome:
     seconds: float = 0.0
 
 
+def _theory(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .theory_study import run_theory
+
+    return run_theory(ctx)
+
+
 def _transport(ctx: StudyContext) -> tuple[str, list[str]]:
     from .transport_study import run_transport
 
@@ -62,6 +68,7 @@ def _sts(ctx: StudyContext) -> tuple[str, list[str]]:
 
 #: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
 STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
+    ("theory: phase diagram, chiral edges, induced gap vs m", _theory),
     ("transport: R(T), T_c and phases of the (m,n) series", _transport),
     ("magnetism: Hall and RMCD loops, MFM domains", _magnetism),
     ("upper critical field: GL round trip, WHH and Pauli", _hc2),
