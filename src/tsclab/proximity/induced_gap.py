@@ -93,10 +93,15 @@ def _top_levels(model, k, mask, n_pairs):
     return np.abs(e), w[..., mask, :].sum(axis=-2)
 
 
+#: Objective value (eV) where no level passes the threshold: finite, so that the bounded
+#: minimizer's parabolic steps stay well defined, and far above any BdG level of interest.
+_NO_STATE_EV = 1e3
+
+
 def _objective(model, mask, n_pairs, w_thr):
     def f(k):
         e, w = _top_levels(model, np.array([k]), mask, n_pairs)
-        sel = np.where(w[0] > w_thr, e[0], np.inf)
+        sel = np.where(w[0] > w_thr, e[0], _NO_STATE_EV)
         i = int(np.argmin(sel))
         return float(sel[i]), float(w[0, i])
 
@@ -169,6 +174,8 @@ def induced_gap(
             if val < best[0]:
                 best = (val, kk, wt)
     gap, k_best, w_best = best
+    if k_best is None or gap >= _NO_STATE_EV:
+        return InducedGap(None, None, None, ("no_top_state",))
     flags = []
     if k_best >= k[-2]:
         flags.append("at_scan_edge")
