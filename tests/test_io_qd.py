@@ -419,3 +419,19 @@ def test_write_hall_loop_as_bridge(tmp_path):
     seg = segment_sweeps(back, by="field")
     assert int(seg.sweep.max()) + 1 == 2
     assert [str(seg.direction.values[0]), str(seg.direction.values[-1])] == ["down", "up"]
+
+
+def test_field_sweeps_split_by_angle():
+    # Two up-sweeps at the same temperature, first at 0 deg then at 90 deg, with no field
+    # reversal in between (the magnet ramps back while the rotator turns: modelled as a jump).
+    H = np.concatenate([np.linspace(0, 2, 50), np.linspace(0.0, 2, 50)])
+    ang = np.concatenate([np.zeros(50), np.full(50, 90.0)])
+    ds = xr.Dataset(
+        {"field_T": ("point", H), "angle_deg": ("point", ang),
+         "temperature_K": ("point", np.full(100, 2.0))},
+        coords={"point": np.arange(100)},
+    )  # fmt: skip
+    seg = segment_sweeps(ds, by="field")
+    assert np.unique(seg.sweep.values[:50]).size == 1
+    assert seg.sweep.values[49] != seg.sweep.values[50]
+    assert set(seg.direction.values[55:]) == {"up"}

@@ -120,6 +120,7 @@ def segment_sweeps(
     tol: float | None = None,
     temperature_tol_K: float | None = None,
     min_cluster_points: int = 3,
+    angle_tol_deg: float = 0.5,
 ) -> xr.Dataset:
     """Split a logged series (dimension ``point``) into sweeps.
 
@@ -142,6 +143,8 @@ def segment_sweeps(
     min_cluster_points
         A temperature cluster with fewer points is a transient between set points: its points
         get ``settling = True``.
+    angle_tol_deg
+        With ``by="field"``, a change of the rotator angle by more than this starts a new sweep.
 
     Returns
     -------
@@ -202,10 +205,14 @@ def segment_sweeps(
     xtol = _tolerance(x, tol)
     run, sign = _directions(x, xtol)
     if by == "field":
-        # A new sweep also starts where the temperature cluster changes (loop at a new T).
+        # A new sweep also starts where the temperature cluster changes (loop at a new T), or
+        # where the rotator moved to another angle (Hc2 versus angle).
         change = np.zeros(n, dtype=np.int64)
         if n > 1:
             moved = (tcl[1:] != tcl[:-1]) & (tcl[1:] >= 0) & (tcl[:-1] >= 0)
+            if "angle_deg" in ds:
+                acl = cluster_values(np.asarray(ds["angle_deg"].to_numpy(), float), angle_tol_deg)
+                moved |= (acl[1:] != acl[:-1]) & (acl[1:] >= 0) & (acl[:-1] >= 0)
             change[1:] = np.cumsum(moved & ~settling[1:])
         key = run * (int(change.max()) + 1) + change
         names = {1: "up", -1: "down", 0: "stable"}
@@ -235,10 +242,11 @@ def segment_sweeps(
             core = np.flatnonzero(~settling[a:b]) + a
             if core.size >= min_cluster_points:
                 continue
-            tc = tcl[core[0]] if core.size else -2
-            if b < n and (core.size == 0 or tcl[b] == tc):
+            # Context = (temperature set point, angle) group of the stub's own points.
+            tc = change[core[0]] if core.size else -2
+            if b < n and (core.size == 0 or change[b] == tc):
                 sign[a:b], sweep[a:b] = sign[b], sweep[b]
-            elif a > 0 and tcl[a - 1] == tc:
+            elif a > 0 and change[a - 1] == tc:
                 sign[a:b], sweep[a:b] = sign[a - 1], sweep[a - 1]
             elif b < n:
                 sign[a:b], sweep[a:b] = sign[b], sweep[b]
