@@ -110,3 +110,24 @@ def test_bad_kind():
 
     with pytest.raises(ParameterError):
         chern_number(two_surface(), 24, kind="foo")
+
+
+@pytest.mark.parametrize("lam", [0.1, -0.1])
+def test_thin_film_qah_same_convention(lam):
+    """The 4-band film (2 QL, square in-plane lattice) is a second, independent model: its QAH
+    phase also has C = -sign(lam), and N = 2C at zero pairing."""
+    from tsclab.models import ThinFilmModel
+
+    film = ThinFilmModel(material="Bi2Se3-NP09", m=2, lam=lam, inplane="square")
+    C = chern_number(film, 48, kind="normal")
+    N = chern_number(film, 48)
+    assert C.resolved and N.resolved
+    assert C.N == -int(np.sign(lam)) and N.N == 2 * C.N
+
+
+def test_non_periodic_model_is_refused():
+    from tsclab.errors import ParameterError
+    from tsclab.models import TwoSurfaceModel
+
+    with pytest.raises(ParameterError, match="lattice-periodic"):
+        chern_number(TwoSurfaceModel(form="continuum", lam=0.3), 24)

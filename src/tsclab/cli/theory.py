@@ -23,10 +23,21 @@ def _model(name: str, sets: list[str] | None):
     return make_model(name, **parse_sets(sets))
 
 
-def _scalar_params(model) -> dict[str, float]:
+def _scalar_params(model) -> dict[str, float | str]:
     import numpy as np
 
-    return {p: float(np.asarray(getattr(model, p))) for p in model.parameter_names()}
+    out: dict[str, float | str] = {}
+    for p in model.parameter_names():
+        v = getattr(model, p)
+        try:
+            out[p] = float(np.asarray(v))
+        except (TypeError, ValueError):
+            out[p] = str(v)
+    return out
+
+
+def _fmt(k: str, v) -> str:
+    return f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
 
 
 def _analytic_boundaries(model, ds):
@@ -197,8 +208,8 @@ def register(app: typer.Typer) -> None:
                 **{f"param_{k}": v for k, v in _scalar_params(m).items()},
                 "tick_positions": [t[0] for t in ticks],
                 "tick_labels": ",".join(t[1] for t in ticks),
-                "title": f"{model}: " + ", ".join(f"{k}={v:g}"
-                                                  for k, v in _scalar_params(m).items()),
+                "title": f"{model}: "
+                + ", ".join(_fmt(k, v) for k, v in _scalar_params(m).items()),
             },
         )  # fmt: skip
         nc = write_netcdf(ds, out)

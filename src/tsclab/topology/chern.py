@@ -68,6 +68,7 @@ from ..results import Result
 from ..spectra.kgrid import KMesh
 from ..spectra.solvers import Kind, eigh_batched, hamiltonian_on_k, refine_gap
 from ..units import H_OVER_E2_OHM
+from ._lattice import as_lattice_model
 
 __all__ = [
     "ChernResult",
@@ -293,6 +294,7 @@ def chern_number(
         raise ParameterError("kind", kind, "use 'bdg' or 'normal'")
     if not np.isfinite(resolution_factor) or resolution_factor <= 0:
         raise ParameterError("resolution_factor", resolution_factor, "must be > 0")
+    model = as_lattice_model(model)
     mesh = KMesh.uniform(nk) if mesh is None else mesh
     kx, ky = mesh.grid()
     h = hamiltonian_on_k(model, kx, ky, kind)

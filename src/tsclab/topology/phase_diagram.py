@@ -51,6 +51,7 @@ from ..errors import ParameterError
 from ..spectra.kgrid import KMesh
 from ..spectra.solvers import DEFAULT_CHUNK_BYTES, Kind, hamiltonian_on_k
 from ..spectra.symmetry import D4_ELEMENTS, abs_spectrum_symmetries, mesh_orbits
+from ._lattice import as_lattice_model
 from .chern import RESOLUTION_FACTOR, fhs_flux
 
 __all__ = ["brute_force_phase_diagram", "phase_diagram"]
@@ -207,13 +208,14 @@ def _fhs_points(
 def _setup(model, x, y, nk, mesh, kind):
     if kind not in ("bdg", "normal"):
         raise ParameterError("kind", kind, "use 'bdg' or 'normal'")
+    model = as_lattice_model(model)
     xname, xs = _resolve_axis(model, x)
     yname, ys = _resolve_axis(model, y)
     if xname == yname:
         raise ParameterError("y", yname, "the two swept parameters must differ")
     mesh = KMesh.uniform(nk) if mesh is None else mesh
     sweep = _Sweep(model, xname, yname, float(xs[0]), float(ys[0]), kind)
-    return xname, xs, yname, ys, mesh, sweep
+    return model, xname, xs, yname, ys, mesh, sweep
 
 
 def _gap_resolution(sweep, xv, yv, mesh, a_min, kmin_x, kmin_y, factor):
@@ -225,12 +227,20 @@ def _gap_resolution(sweep, xv, yv, mesh, a_min, kmin_x, kmin_y, factor):
     return vel, refined, resolved
 
 
+def _attr_value(v):
+    """A NetCDF-friendly attribute: float for numbers, str otherwise."""
+    try:
+        return float(np.asarray(v))
+    except (TypeError, ValueError):
+        return str(v)
+
+
 def _dataset(model, xname, xs, yname, ys, mesh, kind, N, a_min, refined, resolved, vel,
              extra_vars, attrs) -> xr.Dataset:  # fmt: skip
     shape = (xs.size, ys.size)
     dims = (xname, yname)
     fixed = {
-        p: float(np.asarray(getattr(model, p)))
+        p: _attr_value(getattr(model, p))
         for p in model.parameter_names()
         if p not in (xname, yname) and np.ndim(getattr(model, p)) == 0
     }
@@ -336,7 +346,7 @@ def phase_diagram(
         ``region`` (int) and ``fhs_computed`` (bool) over dims ``(x, y)``; attrs: fixed
         parameters, ``nk``, counts of FHS evaluations.
     """
-    xname, xs, yname, ys, mesh, sweep = _setup(model, x, y, nk, mesh, kind)
+    model, xname, xs, yname, ys, mesh, sweep = _setup(model, x, y, nk, mesh, kind)
     rng = np.random.default_rng(seed)
     X, Y = np.meshgrid(xs, ys, indexing="ij")
     xv, yv = X.ravel(), Y.ravel()
@@ -481,7 +491,7 @@ def brute_force_phase_diagram(
     Same output as :func:`phase_diagram` plus ``raw`` (the FHS sum before rounding) and
     ``max_flux``; no symmetry reduction, no regions.
     """
-    xname, xs, yname, ys, mesh, sweep = _setup(model, x, y, nk, mesh, kind)
+    model, xname, xs, yname, ys, mesh, sweep = _setup(model, x, y, nk, mesh, kind)
     X, Y = np.meshgrid(xs, ys, indexing="ij")
     xv, yv = X.ravel(), Y.ravel()
     kx, ky = mesh.grid()

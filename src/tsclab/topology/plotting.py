@@ -83,7 +83,11 @@ def plot_phase_diagram(ds: xr.Dataset, path: str | os.PathLike[str], *, boundari
     ax.set_ylabel(_label(yname, ds[yname].attrs.get("units", "")))
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(y.min(), y.max())
-    fixed = ", ".join(f"{k[6:]}={v:g}" for k, v in ds.attrs.items() if k.startswith("param_"))
+    fixed = ", ".join(
+        f"{k[6:]}={v:g}" if isinstance(v, int | float | np.number) else f"{k[6:]}={v}"
+        for k, v in ds.attrs.items()
+        if k.startswith("param_")
+    )
     nk = ds.attrs.get("mesh_shape", ["?", "?"])
     ax.set_title(f"{ds.attrs.get('model', '')}: {fixed}\nFHS on {nk[0]}x{nk[1]} k mesh",
                  fontsize=8)  # fmt: skip

@@ -64,6 +64,7 @@ import xarray as xr
 from ..errors import ParameterError
 from ..spectra.kgrid import KMesh
 from ..spectra.solvers import Kind, gap_on_mesh, hamiltonian_on_k
+from ._lattice import as_lattice_model
 
 __all__ = [
     "EdgeModeCount",
@@ -98,6 +99,7 @@ def ribbon_blocks(model, kx, kind: Kind = "bdg") -> tuple[np.ndarray, np.ndarray
         When the model has longer range in y (or is not a lattice model).
     """
     kx = np.asarray(kx, dtype=float)
+    model = as_lattice_model(model)
 
     def h(ky: float) -> np.ndarray:
         return hamiltonian_on_k(model, kx, np.full_like(kx, ky), kind)
@@ -326,6 +328,7 @@ def count_edge_modes(
     EdgeModeCount
     """
     width = _check_width(width)
+    model = as_lattice_model(model)
     gap = _bulk_gap(model, "bdg") if bulk_gap is None else float(bulk_gap)
     if k0 is None:
         k0 = 0.5 * gap / _velocity_x(model, "bdg") if gap > 0 else 0.04
@@ -400,6 +403,7 @@ def ribbon_spectrum(
     kx = np.linspace(-kx_max, kx_max, int(nk)) if kx is None else np.asarray(kx, dtype=float)
     if kx.ndim != 1 or kx.size < 1:
         raise ParameterError("kx", kx.shape, "a 1D array of momenta is required")
+    model = as_lattice_model(model)
     gap = _bulk_gap(model, "bdg")
     window = 2 * gap if energy_window is None else float(energy_window)
     if not np.isfinite(window) or window <= 0:
