@@ -201,3 +201,15 @@ def test_layer_weights():
     np.testing.assert_allclose(wq[0], w[0] + w[1])
     with pytest.raises(ParameterError):
         film.layer_weights(v[:5])
+
+
+def test_fine_grid_gaps_and_dirac_point_converge():
+    # PHYSICS.md §1.3-1.4 [V]: n_sub = 8 gaps 1285, 122, 40, 23, 1.1, 2.5 meV (m = 1..6; the
+    # oscillation with m is the complex-kappa physics), and E_D independent of n_sub.
+    expected = [1285.0, 122.0, 40.0, 23.0, 1.1, 2.5]
+    for m, gap in enumerate(expected, start=1):
+        lo, hi = _middle(ThinFilmModel(m=m, n_sub=8).normal_levels_radial(0.0))
+        assert 1e3 * (hi - lo) == pytest.approx(gap, abs=0.6)
+    for n_sub in (1, 4, 8):
+        lo, hi = _middle(ThinFilmModel(m=14, n_sub=n_sub).normal_levels_radial(0.0))
+        assert 0.5 * (lo + hi) == pytest.approx(0.0296, abs=1e-4)
