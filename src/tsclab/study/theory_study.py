@@ -79,8 +79,13 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
         )
 
     # ribbon in the N = -1 window
+    # k window around the gap minimum at kx = 0, where the chiral branches cross the gap
     rib = ribbon_spectrum(
-        base.with_params(lam=lam_pts[-1]), width=100, nk=101 if ctx.quick else 201
+        base.with_params(lam=lam_pts[-1]),
+        width=100,
+        nk=101 if ctx.quick else 201,
+        kx_max=0.3,
+        energy_window=0.2,
     )
     rpng = plot_ribbon(rib, ctx.path("figures", "theory_ribbon.png"))
     rnc = write_netcdf(rib, ctx.path("results", "ribbon_two_surface.nc"))
