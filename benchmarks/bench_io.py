@@ -1,13 +1,14 @@
 """Benchmark of the instrument-file readers.
 
 Workload: a 1,000,000-row Quantum Design Resistivity-option ``.dat`` file (MultiVu layout, 41
-columns, bridges 1-2 populated, 3-4 empty as in real files, ~170 MB), written once into a
+columns, bridges 1-2 populated, 3-4 empty as in real files, ~121 MB), written once into a
 temporary folder. Timed: ``tsclab.io.read_qd_dat`` (header parsing, column mapping, Dataset
 construction) against the floor, a plain ``pandas.read_csv`` of the same data block with the
 same column names (no header parsing, no Dataset). Goal: within 2x of the floor.
 
-Also timed: a 2048-point Nanonis spectrum with 10 sweeps and fwd/bwd against ``pandas.read_csv``
-of its data block.
+Also timed: ``segment_sweeps(by="field")`` on the same 1e6 points (no peer), and a
+2048-point Nanonis spectrum with 10 sweeps and fwd/bwd against ``pandas.read_csv`` of its data
+block.
 
 Run: ``python benchmarks/bench_io.py [--rows N] [--repeat R]``; prints a table.
 """
@@ -24,7 +25,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from tsclab.io import read_nanonis_spectrum, read_qd_dat, write_nanonis_spectrum, write_qd_dat
+from tsclab.io import (
+    read_nanonis_spectrum,
+    read_qd_dat,
+    segment_sweeps,
+    write_nanonis_spectrum,
+    write_qd_dat,
+)
 
 
 def _qd_file(folder: Path, rows: int) -> Path:
@@ -104,6 +111,7 @@ def main() -> None:
         floor = _best(lambda: _floor_qd(qd), args.repeat)
         typed = _best(lambda: _floor_qd(qd, typed=True), args.repeat)
         ours = _best(lambda: read_qd_dat(qd), args.repeat)
+        t_seg = _best(lambda: segment_sweeps(ds, by="field"), args.repeat)
         sp = _nanonis_file(folder)
         nfloor = _best(lambda: _floor_nanonis(sp), 5)
         nours = _best(lambda: read_nanonis_spectrum(sp), 5)
@@ -112,6 +120,7 @@ def main() -> None:
     print(f"{'read_qd_dat, ' + str(args.rows) + ' rows':<34}{ours:>12.2f}{floor:>18.2f}"
           f"{ours / floor:>8.2f}")  # fmt: skip
     print(f"{'  (floor with float64 dtypes given)':<34}{'':>12}{typed:>18.2f}{ours / typed:>8.2f}")
+    print(f"{'segment_sweeps(by=field), same file':<34}{t_seg:>12.2f}{'(no peer)':>18}")
     print(f"{'read_nanonis_spectrum, 2048x10x2':<34}{nours:>12.3f}{nfloor:>18.3f}"
           f"{nours / nfloor:>8.2f}")  # fmt: skip
 

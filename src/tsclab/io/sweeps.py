@@ -14,6 +14,7 @@ set-point sequence) are *flagged* in ``settling``, never removed.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -77,39 +78,35 @@ def _directions(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     extremum; the new run starts *at* that extremum (the turning point opens the next branch).
     """
     n = x.size
-    run = np.zeros(n, dtype=np.int64)
-    sign = np.zeros(n, dtype=np.int8)
-    cur_sign = 0
-    cur_run = 0
-    start = 0  # first index of the current run
-    ext = np.nan  # running extremum of the current run (or the anchor while flat)
+    # Only the run boundaries are found in the (sequential) loop; arrays are filled after.
+    starts: list[int] = [0]
+    signs: list[int] = []
+    cur = 0
+    ext = math.nan
     ext_i = 0
-    for i in range(n):
-        v = x[i]
-        if not np.isfinite(v):
+    for i, v in enumerate(x.tolist()):
+        if v != v:  # NaN
             continue
-        if np.isnan(ext):
+        if ext != ext:
             ext, ext_i = v, i
             continue
-        if cur_sign == 0:
+        if cur == 0:
             if abs(v - ext) > tol:
-                cur_sign = 1 if v > ext else -1
-                sign[start:i] = cur_sign
+                cur = 1 if v > ext else -1
                 ext, ext_i = v, i
-        elif (v - ext) * cur_sign > 0:
+        elif (v - ext) * cur > 0:
             ext, ext_i = v, i
         elif abs(v - ext) > tol:
-            # Confirmed reversal: points from the extremum on form the next run.
-            sign[start:ext_i] = cur_sign
-            cur_run += 1
-            cur_sign = -cur_sign
-            start = ext_i
-            run[start:] = cur_run
+            signs.append(cur)
+            starts.append(ext_i)
+            cur = -cur
             ext, ext_i = v, i
-        run[i] = cur_run
-        sign[i] = cur_sign
-    sign[start:] = cur_sign
-    run[start:] = cur_run
+    signs.append(cur)
+    bounds = np.asarray(starts[1:], dtype=np.int64)
+    run = np.zeros(n, dtype=np.int64)
+    np.add.at(run, bounds, 1)
+    run = np.cumsum(run)
+    sign = np.asarray(signs, dtype=np.int8)[run]
     return run, sign
 
 
@@ -251,7 +248,7 @@ def segment_sweeps(
             elif b < n:
                 sign[a:b], sweep[a:b] = sign[b], sweep[b]
         sweep = np.unique(sweep, return_inverse=True)[1].astype(np.int64)
-    direction = np.array([names[int(s)] for s in sign], dtype=object).astype(str)
+    direction = np.array([names[-1], names[0], names[1]])[sign.astype(np.int64) + 1]
 
     out["sweep"] = ("point", sweep, {"long_name": f"sweep index (segmented by {by})"})
     out["direction"] = ("point", direction, {"long_name": f"{by} sweep direction"})
