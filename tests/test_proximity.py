@@ -14,6 +14,7 @@ from tsclab.proximity import (
     induced_gap,
     induced_gap_vs_thickness,
     layer_ldos,
+    layer_resolved_spectrum,
     min_abs_energy_on_grid,
     pseudospin_expectation,
     singlet_triplet,
@@ -226,3 +227,19 @@ def test_swept_parameters_refused():
         singlet_triplet_film(film, 0.01, 0.0)
     with pytest.raises(ParameterError, match="one film"):
         layer_ldos(film, [0.0])
+
+
+def test_layer_resolved_spectrum_and_result_record():
+    film = ThinFilmModel(m=3, delta0=0.01, mu=0.09, V=0.03)
+    k = np.linspace(0.0, 0.05, 5)
+    full = layer_resolved_spectrum(film, k)
+    near = layer_resolved_spectrum(film, k, n_pairs=2)
+    h = full.sizes["band"] // 2
+    np.testing.assert_allclose(near.energy_eV, full.energy_eV[:, h - 2 : h + 2], atol=1e-12)
+    np.testing.assert_allclose(full.weight.sum("layer"), 1.0)
+    assert full.k.attrs["units"] == "1/Angstrom"
+    normal = layer_resolved_spectrum(film, k, bdg=False)
+    assert normal.sizes["band"] == 12
+    rec = induced_gap(_film(m=2), n_coarse=100).to_result(sample="(2,20)")
+    assert rec.quantity == "delta_top_meV" and rec.unit == "meV"
+    assert rec.value == pytest.approx(0.427, rel=1.2e-3)

@@ -5,6 +5,7 @@ pseudospin texture, singlet/triplet pair amplitude, layer-resolved LDOS (PHYSICS
 from .induced_gap import InducedGap, induced_gap, induced_gap_vs_thickness, min_abs_energy_on_grid
 from .ldos import layer_ldos
 from .pairing import anomalous_amplitude, singlet_triplet, singlet_triplet_film
+from .spectrum import layer_resolved_spectrum
 from .surface_state import (
     FermiCrossing,
     fermi_momentum_top,
@@ -21,6 +22,7 @@ __all__ = [
     "induced_gap",
     "induced_gap_vs_thickness",
     "layer_ldos",
+    "layer_resolved_spectrum",
     "min_abs_energy_on_grid",
     "pseudospin_expectation",
     "singlet_triplet",

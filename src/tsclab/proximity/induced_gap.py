@@ -44,6 +44,7 @@ from scipy.optimize import minimize_scalar
 from .._version import __version__
 from ..errors import ParameterError
 from ..models.thin_film import ThinFilmModel
+from ..results import Result
 from ._common import require_scalar_film
 
 __all__ = ["InducedGap", "induced_gap", "induced_gap_vs_thickness", "min_abs_energy_on_grid"]
@@ -71,6 +72,19 @@ class InducedGap:
     k_invA: float | None
     w_top: float | None
     flags: tuple[str, ...] = ()
+
+    def to_result(self, sample: str = "", **extra) -> Result:
+        """As a :class:`tsclab.results.Result` record (quantity ``delta_top_meV``)."""
+        return Result(
+            "delta_top_meV",
+            self.gap_meV,
+            unit="meV",
+            criterion="min |E| over states with top weight above threshold",
+            method="proximity.induced_gap",
+            sample=sample,
+            flags=self.flags,
+            extra={"k_invA": self.k_invA, "w_top": self.w_top, **extra},
+        )
 
 
 def _top_mask(model: ThinFilmModel, top: str) -> np.ndarray:
