@@ -59,6 +59,11 @@ def test_array_parameters_broadcast_with_k():
     assert h.shape == (3, 4, 16, 16)
     single = ThinFilmModel(m=2, lam=0.01, delta0=0.005).bdg_hamiltonian(0.0, 0.0)
     np.testing.assert_allclose(h[1, 2], single)
+    k = np.linspace(0.0, 0.1, 4)[None, :]
+    fast = film.min_abs_bdg_energy(k, 0 * k)
+    assert fast.shape == (3, 4)
+    dense = np.abs(np.linalg.eigvalsh(film.bdg_hamiltonian(k, 0 * k))).min(axis=-1)
+    np.testing.assert_allclose(fast, dense, atol=1e-12)
 
 
 # -- symmetries -----------------------------------------------------------------------------------
