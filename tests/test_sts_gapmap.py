@@ -75,6 +75,7 @@ def test_nan_pixel_and_flat_pixel_are_flagged(rng):
     bad = [r for r in recs if r.source["pixel"] == {"y": 0, "x": 0}]
     assert all(r.value is None and "fit_failed" in r.flags for r in bad)
     assert "invalid_input" in bad[0].flags
+    assert bad[0].source["channel"] == "didv[y=0,x=0]"
     flat = [r for r in recs if r.source["pixel"] == {"y": 1, "x": 1} and r.quantity == "delta_meV"]
     assert flat[0].value is None and "no_gap" in flat[0].flags
 

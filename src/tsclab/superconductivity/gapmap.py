@@ -467,7 +467,8 @@ def gap_map_records(
 ) -> list[Result]:
     """Result records (``delta_meV``, ``gamma_meV``, ``scale``) of every pixel of a fitted map.
 
-    The pixel's position goes into ``source["pixel"]`` as ``{dim: index}``.
+    The pixel's position goes into ``source["pixel"]`` as ``{dim: index}`` and into
+    ``source["channel"]`` as ``"didv[y=3,x=5]"`` (kept when records are tabulated to CSV).
     """
     dims = list(ds["delta_meV"].dims)
     recs: list[Result] = []
@@ -480,7 +481,11 @@ def gap_map_records(
         errs = {q: float(px[f"{q}_stderr"]) for q in vals}
         rc = float(px["redchi"])
         extra = {"redchi": rc if np.isfinite(rc) else None, "n_iter": int(px["n_iter"])}
-        src = {**dict(source or {}), "pixel": {k: int(v) for k, v in sel.items()}}
+        pixel = {k: int(v) for k, v in sel.items()}
+        src = {**dict(source or {}), "pixel": pixel}
+        # the pixel also goes into the channel, which survives flattening to CSV
+        where = ",".join(f"{k}={v}" for k, v in pixel.items())
+        src["channel"] = f"{src.get('channel', '') or 'didv'}[{where}]"
         recs += _records(
             vals,
             errs,
