@@ -231,3 +231,16 @@ def test_sxm_truncated(tmp_path, data_dir):
     with pytest.raises(FileFormatError) as ei:
         read_sxm(p)
     assert ei.value.key == "SCAN_PIXELS"
+
+
+def test_avg_only_file_is_one_sweep(tmp_path):
+    p = tmp_path / "avg.dat"
+    p.write_text(
+        "Experiment\tbias spectroscopy\t\nBias Spectroscopy>Number of sweeps\t5\t\n\n[DATA]\n"
+        "Bias calc (V)\tCurrent [AVG] (A)\tLI Demod 1 X [AVG] (A)\n"
+        "-1E-3\t-2E-12\t5E-13\n1E-3\t2E-12\t6E-13\n"
+    )
+    ds = read_nanonis_spectrum(p)
+    assert ds.current_A.dims == ("bias", "sweep", "direction")
+    assert ds.didv.values[:, 0, 0].tolist() == [5e-13, 6e-13]
+    assert ds.attrs["number_of_sweeps"] == 5

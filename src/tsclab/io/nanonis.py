@@ -261,7 +261,9 @@ def read_nanonis_spectrum(path: PathLike) -> xr.Dataset:
             name += "_filt"
             long += " (filtered)"
         d = 1 if info["bwd"] else 0
-        if info["avg"] or (sweeps and info["sweep"] is None):
+        # [AVG] columns beside numbered sweeps are kept apart (``_avg``); a file holding only
+        # the average has it as its single sweep.
+        if sweeps and (info["avg"] or info["sweep"] is None):
             name += "_avg"
             long += " (average of sweeps)"
             target = store.setdefault(name, np.full((nx, 1, nd), np.nan))
