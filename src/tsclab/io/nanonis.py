@@ -193,8 +193,9 @@ def read_nanonis_spectrum(path: PathLike) -> xr.Dataset:
         averaged) sweep; ``direction``: ``"fwd"`` and, when recorded, ``"bwd"``. Variables:
         ``current_A``, ``didv`` (first lock-in demodulator X, units as in the file),
         ``didv_y``, ``temperature_K`` (per point, when logged) and every other channel as
-        ``<snake name>_<unit>``; filtered channels get ``_filt``, the ``[AVG]`` columns
-        ``_avg``. Attrs: ``source_file``, ``instrument`` (``"Nanonis"``), ``experiment``,
+        ``<snake name>_<unit>``; filtered channels get ``_filt``; ``[AVG]`` columns beside
+        numbered sweeps get ``_avg`` (a file with only the average has it as its sweep).
+        Attrs: ``source_file``, ``instrument`` (``"Nanonis"``), ``experiment``,
         ``temperature_K`` (header), ``modulation_mV`` (lock-in amplitude),
         ``modulation_frequency_Hz``, ``setpoint_bias_mV``, ``setpoint_current_A`` when present,
         ``date`` and the full header as JSON in ``nanonis_header``.
