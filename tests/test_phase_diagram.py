@@ -115,3 +115,26 @@ def test_bad_axis_name():
         phase_diagram(m, ("nope", [0, 1]), ("mu", [0, 1]), 12)
     with pytest.raises(ParameterError):
         phase_diagram(m, ("mu", [0, 1]), ("mu", [0, 1]), 12)
+
+
+@dataclass(frozen=True)
+class _Anisotropic(TwoSurfaceModel):
+    """x velocity doubled: the gap reduction may use only the surviving C2 and mirrors."""
+
+    def hamiltonian(self, kx, ky):
+        h = TwoSurfaceModel.hamiltonian(self, kx, ky)
+        return h + TwoSurfaceModel(A=self.A, B=0.0, m0=0.0).hamiltonian(kx, 0 * np.asarray(ky))
+
+    def with_params(self, **params):
+        return replace(self, **params)
+
+
+def test_reduced_symmetry_model_matches_brute_force():
+    m = _Anisotropic(m0=0.2, delta_t=0.02, delta_b=0.1)
+    x, y = ("lam", np.linspace(0.0, 0.5, 8)), ("mu", np.linspace(-0.1, 0.1, 4))
+    fast = phase_diagram(m, x, y, 24)
+    brute = brute_force_phase_diagram(m, x, y, 24)
+    assert fast.attrs["symmetry_order"] == 4
+    np.testing.assert_allclose(fast["min_gap"].values, brute["min_gap"].values, rtol=1e-9)
+    res = fast["resolved"].values
+    np.testing.assert_array_equal(fast["N"].values[res], brute["N"].values[res])
