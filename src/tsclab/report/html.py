@@ -83,10 +83,10 @@ class Report:
     _parts: list[tuple[str, str]] = field(default_factory=list)
 
     def add_section(self, title: str, text: str = "") -> None:
-        """Start a section (``text`` is plain text; paragraphs split on blank lines)."""
+        """Start a section. ``text`` is plain text: paragraphs split on blank lines, and a
+        paragraph whose lines start with ``- `` becomes a bulleted list."""
         anchor = f"s{len(self._parts)}"
-        paras = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
-        self._parts.append((title, f'<h2 id="{anchor}">{html.escape(title)}</h2>{paras}'))
+        self._parts.append((title, f'<h2 id="{anchor}">{html.escape(title)}</h2>{_text(text)}'))
 
     def add_text(self, text: str, css_class: str = "") -> None:
         """A paragraph in the current section."""
@@ -181,6 +181,27 @@ class Report:
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the report atomically."""
         return atomic_write(path, self.render())
+
+
+def _text(text: str) -> str:
+    """Plain text to HTML paragraphs and bulleted lists (a docstring's layout)."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = [ln.strip() for ln in block.strip().splitlines()]
+        if not any(lines):
+            continue
+        if lines[0].startswith("- "):
+            items, cur = [], []
+            for ln in lines:
+                if ln.startswith("- ") and cur:
+                    items.append(" ".join(cur))
+                    cur = []
+                cur.append(ln[2:] if ln.startswith("- ") else ln)
+            items.append(" ".join(cur))
+            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+        else:
+            out.append(f"<p>{html.escape(' '.join(lines))}</p>")
+    return "".join(out)
 
 
 def _fmt(v: float) -> str:
