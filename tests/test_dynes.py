@@ -229,3 +229,22 @@ def test_average_spectrum(rng):
     norm = normalize_spectrum(average_spectrum(_nanonis_like(rng)))
     assert norm["didv"].attrs["units"] == "G_N"
     assert float(norm["didv"][0]) == pytest.approx(1.0, rel=0.03)
+
+
+@pytest.mark.parametrize(("d", "g"), [(1.0, 0.05), (0.7, 0.0), (1.2, 0.3)])
+def test_spectral_weight_sum_rule(d, g):
+    # N - 1 has the antiderivative Re[s(E + i Gamma)] - E, s = sqrt(z - D) sqrt(z + D), so
+    # int_{-L}^{L} (N - 1) dE = Re[s(L + iG) - s(-L + iG)] - 2L -> -D^2/L: the weight missing
+    # in the gap sits in the coherence peaks; thermal broadening conserves it.
+    L = 40.0
+    v = np.linspace(-L, L, 400001)
+
+    def s(z):
+        return np.sqrt(z - d) * np.sqrt(z + d)
+
+    exact = float((s(L + 1j * g) - s(-L + 1j * g)).real - 2 * L)
+    assert exact == pytest.approx(-(d**2) / L, rel=0.01)
+    if g > 0:
+        assert np.trapezoid(dynes_dos(v, d, g) - 1, v) == pytest.approx(exact, abs=2e-4)
+    thermal = thermal_dynes_conductance(v, d, g, 0.31, n_terms=8)
+    assert np.trapezoid(thermal - 1, v) == pytest.approx(exact, abs=2e-3)

@@ -149,3 +149,25 @@ def test_negative_lockin_signal_is_hinted(rng):
     fit = fit_spectrum(BIAS, -_synthetic(rng, 1.0, 0.05), temperature_K=0.31)
     assert "negative_conductance" in fit.flags and not fit.ok
     assert fit.record("delta_meV").value is None
+
+
+def test_gap_closing_temperature_end_to_end():
+    """Spectra with a BCS Delta(T) (Tc = 6.5 K) -> Dynes fits -> BCS fit gives Tc back; the
+    spectrum above Tc is flagged no_gap, not fitted as a gap."""
+    from tsclab.superconductivity.bcs import bcs_gap_meV, fit_bcs_gap
+
+    rng = np.random.default_rng(7)
+    temps, gaps, errs = [], [], []
+    for t in (0.3, 1.0, 2.0, 3.0, 4.0, 5.0, 5.5, 6.0, 7.0):
+        y = tunneling_conductance(BIAS, float(bcs_gap_meV(t, 6.5)), 0.02, t)
+        fit = fit_spectrum(BIAS, y + rng.normal(0, 0.01, BIAS.size), temperature_K=t)
+        d = fit.record("delta_meV")
+        if t > 6.5:
+            assert d.value is None and "no_gap" in d.flags
+            continue
+        assert d.value is not None, (t, d.flags)
+        temps.append(t)
+        gaps.append(d.value)
+        errs.append(d.stderr)
+    tc = fit_bcs_gap(temps, gaps, errs)[0]
+    assert tc.value == pytest.approx(6.5, abs=max(4 * tc.stderr, 0.02))

@@ -420,20 +420,25 @@ def fit_spectrum(
         errs = dict(vals)
         best = np.full_like(y, np.nan)
         chi2 = redchi = nan
+    vmax = float(np.max(np.abs(b)))
+    chi2_flat = float(_dchi2_flat(y, np.asarray(sigma)))
     if ok:
         flags = quality_flags(
             delta=vals["delta_meV"],
             delta_err=errs["delta_meV"],
             gamma=vals["gamma_meV"],
             redchi=redchi,
-            chi2_flat=float(_dchi2_flat(y, np.asarray(sigma))),
+            chi2_flat=chi2_flat,
             chi2=chi2,
-            vmax=float(np.max(np.abs(b))),
+            vmax=vmax,
             redchi_max=redchi_max,
         )
     else:
         flags = ("fit_failed",)
-    vmax = float(np.max(np.abs(b)))
+        # a flat spectrum (above Tc) often fails with Delta -> 0: say so, as the maps do
+        d, g = vals["delta_meV"], vals["gamma_meV"]
+        if np.isfinite(chi2) and (chi2_flat - chi2 < DCHI2_GAP or not g < d):
+            flags += ("no_gap",)
     if np.mean(y[np.abs(b) >= 0.8 * vmax]) <= 0:
         # a negative normal-state signal: usually the lock-in phase (X vs -X) is off
         flags += ("negative_conductance",)
