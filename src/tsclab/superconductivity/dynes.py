@@ -515,6 +515,15 @@ def normalize_spectrum(ds: xr.Dataset, **kwargs) -> xr.Dataset:
 
     The result has ``didv`` in units of G_N (``attrs["units"] = "G_N"``) and the normalization
     as ``didv_normal`` (original units).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> v = np.linspace(-10, 10, 201)
+    >>> ds = xr.Dataset({"didv": ("bias", 2e-9 * np.ones(201), {"units": "S"})},
+    ...                 coords={"bias": v})
+    >>> float(normalize_spectrum(ds)["didv"].mean()), float(normalize_spectrum(ds)["didv_normal"])
+    (1.0, 2e-09)
     """
     if "didv" not in ds or "bias" not in ds.dims:
         raise ParameterError("ds", list(ds.data_vars), "need a 'didv' variable along 'bias'")
@@ -545,6 +554,15 @@ def average_spectrum(ds: xr.Dataset, dims: Sequence[str] = ("sweep", "direction"
         ``didv`` (mean) and ``didv_sem`` (standard error of the mean; absent with a single
         curve) along ``bias``, attrs kept. NaNs (an aborted sweep) are ignored; a bias point
         with no finite value raises :class:`~tsclab.errors.ParameterError`.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> data = np.stack([np.ones((3, 2)), 3 * np.ones((3, 2))], axis=1)  # (bias, sweep, dir)
+    >>> ds = xr.Dataset({"didv": (("bias", "sweep", "direction"), data)},
+    ...                 coords={"bias": [-1.0, 0.0, 1.0]})
+    >>> average_spectrum(ds)["didv"].values.tolist()
+    [2.0, 2.0, 2.0]
     """
     if "didv" not in ds:
         raise ParameterError("ds", list(ds.data_vars), "no 'didv' variable")

@@ -220,6 +220,20 @@ def fit_spectra(
         Arrays of the leading shape: ``delta_meV``, ``gamma_meV``, ``scale`` and their
         ``*_stderr``, ``redchi``, ``noise``, ``n_iter``, boolean flags ``fit_failed``,
         ``poor_fit``, ``no_gap``, ``gap_outside_window``, ``invalid_input``, ``ok``.
+
+    References
+    ----------
+    D. W. Marquardt, J. SIAM 11, 431 (1963); R. C. Dynes et al., PRL 41, 1509 (1978).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclab.superconductivity.dynes import tunneling_conductance
+    >>> v = np.linspace(-5, 5, 301)
+    >>> y = tunneling_conductance(v, np.array([[0.8], [1.2]]), 0.05, 0.31)
+    >>> res = fit_spectra(v, y, temperature_K=0.31)
+    >>> np.round(res["delta_meV"], 3).tolist(), res["ok"].tolist()
+    ([0.8, 1.2], [True, True])
     """
     T = _check_positive("temperature_K", temperature_K)
     vrms = _check_positive("modulation_rms_mV", modulation_rms_mV, allow_zero=True)
@@ -408,6 +422,15 @@ def fit_gap_map(
         Variables of :func:`fit_spectra` over the leading dims (default names ``y``, ``x`` for
         2-D maps), with units in ``attrs``; Dataset attrs record the temperature, modulation,
         method and criterion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclab.superconductivity.dynes import tunneling_conductance
+    >>> v = np.linspace(-5, 5, 301)
+    >>> y = tunneling_conductance(v, np.full((2, 3, 1), 1.0), 0.05, 0.31)
+    >>> fit_gap_map(v, y, temperature_K=0.31)["delta_meV"].dims
+    ('y', 'x')
     """
     if temperature_K is None and isinstance(bias_mV, xr.Dataset | xr.DataArray):
         temperature_K = bias_mV.attrs.get("temperature_K")  # e.g. from a .3ds header
@@ -469,6 +492,16 @@ def gap_map_records(
 
     The pixel's position goes into ``source["pixel"]`` as ``{dim: index}`` and into
     ``source["channel"]`` as ``"didv[y=3,x=5]"`` (kept when records are tabulated to CSV).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclab.superconductivity.dynes import tunneling_conductance
+    >>> v = np.linspace(-5, 5, 301)
+    >>> ds = fit_gap_map(v, tunneling_conductance(v, np.ones((1, 2, 1)), 0.05, 0.31),
+    ...                  temperature_K=0.31)
+    >>> [r.source["channel"] for r in gap_map_records(ds) if r.quantity == "delta_meV"]
+    ['didv[y=0,x=0]', 'didv[y=0,x=1]']
     """
     dims = list(ds["delta_meV"].dims)
     recs: list[Result] = []

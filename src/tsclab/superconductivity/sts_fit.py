@@ -133,6 +133,15 @@ def guess_dynes(
     :math:`V_p` minus the peak's offset from the gap edge, :math:`\Gamma/\sqrt3` (the
     maximum of the Dynes DOS for :math:`\Gamma \ll \Delta`) plus about :math:`k_BT`
     (thermal). Starting values only: they cut the Levenberg–Marquardt iterations by a quarter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsclab.superconductivity.dynes import tunneling_conductance
+    >>> v = np.linspace(-5, 5, 301)
+    >>> d0, g0, s0 = guess_dynes(v, tunneling_conductance(v, 1.0, 0.05, 0.31), 0.31)
+    >>> bool(abs(d0[0] - 1.0) < 0.05)
+    True
     """
     b = np.asarray(bias_mV, dtype=float)
     y = np.atleast_2d(np.asarray(didv, dtype=float))
