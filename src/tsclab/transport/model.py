@@ -170,9 +170,19 @@ def fete_resistivity_ohm_m(temperature_K: Any, p: RTModelParams) -> np.ndarray:
 
 
 def aslamazov_larkin_conductance_S(
-    temperature_K: Any, tc_K: float, min_epsilon: float = 0.01
+    temperature_K: Any, tc_K: float, min_epsilon: float = 0.01, sigma_tc_K: float = 0.0
 ) -> np.ndarray:
-    """2D Aslamazov–Larkin paraconductivity ΔG = e²/(16ħ) / ε, ε = max(ln(T/T_c), ε_min), S.
+    """2D Aslamazov–Larkin paraconductivity of the normal regions, S.
+
+    For one T_c: ΔG = e²/(16ħ) / ε with ε = max(ln(T/T_c), ε_min) above T_c and no
+    contribution below it (that region is superconducting, which the EMT describes). With a
+    Gaussian distribution of local T_c (width ``sigma_tc_K``) the paraconductivity is averaged
+    over the regions still normal at T, which removes the unphysical step a single T_c with an
+    ε floor leaves at T_c (Gauss–Hermite quadrature, 48 nodes).
+
+    References
+    ----------
+    L. G. Aslamazov, A. I. Larkin, Phys. Lett. A 26, 238 (1968).
 
     Examples
     --------
@@ -180,8 +190,15 @@ def aslamazov_larkin_conductance_S(
     1.5213
     """
     T = np.asarray(temperature_K, dtype=float)
-    eps = np.maximum(np.log(T / tc_K), min_epsilon)
-    return AL_PREFACTOR_S / eps
+    if sigma_tc_K <= 0:
+        eps = np.maximum(np.log(T / tc_K), min_epsilon)
+        return np.where(T > tc_K, AL_PREFACTOR_S / eps, 0.0)
+    x, w = np.polynomial.hermite_e.hermegauss(48)
+    w = w / w.sum()
+    tc = np.clip(tc_K + sigma_tc_K * x, 1e-3, None)  # local T_c of each quadrature node
+    eps = np.maximum(np.log(T[..., None] / tc), min_epsilon)
+    normal = T[..., None] > tc
+    return np.sum(w * np.where(normal, AL_PREFACTOR_S / eps, 0.0), axis=-1)
 
 
 def halperin_nelson_factor(temperature_K: Any, t_bkt_K: float, tc0_K: float, b: float) -> Any:
@@ -241,7 +258,7 @@ def sheet_resistance_ohm(
     g_fete = n_eff * p.c_uc_nm * 1e-9 / fete_resistivity_ohm_m(T, p)
     g_n = np.full_like(T, 1.0 / p.r_n0_ohm)
     if p.al_fluctuations:
-        g_n = g_n + aslamazov_larkin_conductance_S(T, p.tc0_K, p.al_min_epsilon)
+        g_n = g_n + aslamazov_larkin_conductance_S(T, p.tc0_K, p.al_min_epsilon, p.sigma_tc_K)
     # ES hopping suppresses normal and fluctuation (pair) transport between grains alike
     g_n = g_n * np.exp(-np.sqrt(p.t_es_K / T))
     frac = p.p_max * ndtr((p.tc0_K - T) / p.sigma_tc_K)
@@ -317,7 +334,7 @@ class ThicknessLaw:
     n_ins: float = 14.5
     w_ins: float = 0.25
     r_n0_ohm: float = 1000.0
-    base: RTModelParams = RTModelParams(dead_layer_uc=13.0)
+    base: RTModelParams = RTModelParams(dead_layer_uc=13.5)
 
 
 def params_for_thickness(n_uc: float, law: ThicknessLaw | None = None) -> RTModelParams:
