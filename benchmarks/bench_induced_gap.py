@@ -21,7 +21,8 @@ Run: ``python benchmarks/bench_induced_gap.py [--m-max 20] [--nk 400] [--repeat 
 ``--threads 1`` pins BLAS to one thread for every peer (robust on a shared machine).
 (Kwant lives in the benchmark environment: ``.venv-bench/bin/python benchmarks/...``; without
 it the script says "peer not installed" and times the others). ``--plot PATH`` writes the
-log-log plot of time vs m (default docs/benchmarks/induced_gap_scaling.png).
+log-log plots of time vs m and vs the number of k points at m = 10 (default
+docs/benchmarks/induced_gap_scaling.png).
 """
 
 from __future__ import annotations
@@ -185,7 +186,19 @@ def main(argv=None) -> dict:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(5.2, 4.0))
+        # Second panel: time vs the number of k points at fixed thickness.
+        nk_values = [50, 100, 200, 400, 800]
+        m_fixed = min(10, args.m_max)
+        nk_rows = []
+        for nk in nk_values:
+            kk = np.linspace(0.0, 0.3, nk)
+            row = {"nk": nk, "tsclab": timed(run_tsclab, m_fixed, kk, args.repeat)[0],
+                   "numpy": timed(run_dense, m_fixed, kk, args.repeat)[0]}  # fmt: skip
+            if have_kwant:
+                row["kwant"] = timed(run_kwant, m_fixed, kk, args.kwant_repeat)[0]
+            nk_rows.append(row)
+
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.6, 4.0))
         mm = np.array(ms)
         series = [("tsclab", "tsclab (banded real, 1 eigenvalue/k)", "o-"),
                   ("numpy", "NumPy dense eigvalsh (batched)", "s--")]  # fmt: skip
@@ -202,6 +215,21 @@ def main(argv=None) -> dict:
         ax.set_title("W2: BdG slab min|E| on kx in [0, 0.3] 1/Å", fontsize=10)
         ax.legend(fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
+        nkv = np.array(nk_values)
+        for key, label, style in series:
+            ax2.loglog(nkv, [r[key] for r in nk_rows], style, label=label, ms=4)
+        ax2.loglog(nkv, nk_rows[-1]["tsclab"] * nkv / nkv[-1], ":", c="k", label=r"$\propto N_k$")
+        ax2.set_xlabel("number of k points")
+        ax2.set_ylabel(f"time for m = {m_fixed} QL (s)")
+        ax2.set_title("same workload vs k mesh", fontsize=10)
+        ax2.legend(fontsize=8)
+        ax2.grid(True, which="both", alpha=0.3)
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+        for axis, ticks in ((ax, [t for t in (1, 2, 5, 10, 20) if t <= mm[-1]]), (ax2, nkv)):
+            axis.set_xticks(ticks)
+            axis.xaxis.set_major_formatter(ScalarFormatter())
+            axis.xaxis.set_minor_formatter(NullFormatter())
         fig.tight_layout()
         Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(args.plot, dpi=130)
