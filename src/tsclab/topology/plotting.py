@@ -118,8 +118,8 @@ def plot_ribbon(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     ax.set_xlim(-kmax, kmax)
     title = f"ribbon W = {ds.attrs.get('width')} sites, {ds.attrs.get('nk')} k points"
     if "edge_modes_lower" in ds.attrs:
-        title += (f"\nchiral edge branches: lower {int(ds.attrs['edge_modes_lower']):+d}, "
-                  f"upper {int(ds.attrs['edge_modes_upper']):+d}; dotted: bulk gap")  # fmt: skip
+        lo, up = int(ds.attrs["edge_modes_lower"]), int(ds.attrs["edge_modes_upper"])
+        title += f"\nchiral edge branches: lower {lo:+d}, upper {up:+d}; dotted: ±bulk gap min|E|"
     ax.set_title(title, fontsize=8)
     return _save(fig, path)
 
