@@ -19,6 +19,7 @@ from tsclab.proximity import (
     pseudospin_expectation,
     singlet_triplet,
     singlet_triplet_film,
+    singlet_triplet_vs_V,
     spin_texture,
     surface_state_penetration,
 )
@@ -243,3 +244,17 @@ def test_layer_resolved_spectrum_and_result_record():
     rec = induced_gap(_film(m=2), n_coarse=100).to_result(sample="(2,20)")
     assert rec.quantity == "delta_top_meV" and rec.unit == "meV"
     assert rec.value == pytest.approx(0.427, rel=1.2e-3)
+
+
+def test_film_triplet_is_helical_on_the_top_surface():
+    # lam = 0 keeps time reversal: d is in-plane and perpendicular to k (d || g(k) = (ky, -kx)),
+    # and on the top layer, where only the helical surface band crosses mu, |d| = |psi|
+    # (one spin-momentum-locked band: Gor'kov-Rashba with a single band at the Fermi level).
+    ds = singlet_triplet_vs_V(ThinFilmModel(m=5, delta0=0.01, mu=0.0932), [0.02, 0.05])
+    d = np.abs(ds.d.values)  # (V, layer, orbital, component), k along x
+    assert d[..., 0].max() < 1e-9 * d[..., 1].max()
+    assert d[..., 2].max() < 1e-9 * d[..., 1].max()
+    top = ds.triplet_ratio.isel(layer=-1)
+    np.testing.assert_allclose(top, 1.0, atol=0.02)
+    assert ds.k_F_invA.attrs["units"] == "1/Angstrom"
+    assert ds.triplet_ratio.dims == ("V", "layer", "orbital")

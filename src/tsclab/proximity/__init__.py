@@ -4,7 +4,12 @@ pseudospin texture, singlet/triplet pair amplitude, layer-resolved LDOS (PHYSICS
 
 from .induced_gap import InducedGap, induced_gap, induced_gap_vs_thickness, min_abs_energy_on_grid
 from .ldos import layer_ldos
-from .pairing import anomalous_amplitude, singlet_triplet, singlet_triplet_film
+from .pairing import (
+    anomalous_amplitude,
+    singlet_triplet,
+    singlet_triplet_film,
+    singlet_triplet_vs_V,
+)
 from .spectrum import layer_resolved_spectrum
 from .surface_state import (
     FermiCrossing,
@@ -27,6 +32,7 @@ __all__ = [
     "pseudospin_expectation",
     "singlet_triplet",
     "singlet_triplet_film",
+    "singlet_triplet_vs_V",
     "spin_texture",
     "surface_state_penetration",
 ]

@@ -38,7 +38,12 @@ from ..models.thin_film import ThinFilmModel
 from ..units import K_B_EV_PER_K
 from ._common import require_scalar_film
 
-__all__ = ["anomalous_amplitude", "singlet_triplet", "singlet_triplet_film"]
+__all__ = [
+    "anomalous_amplitude",
+    "singlet_triplet",
+    "singlet_triplet_film",
+    "singlet_triplet_vs_V",
+]
 
 _ISY = 1j * SY
 
@@ -143,3 +148,44 @@ def singlet_triplet_film(
                "material": model.params.name, "m": model.m,
                "method": "proximity.singlet_triplet_film", "tsclab_version": __version__},
     )  # fmt: skip
+
+
+def singlet_triplet_vs_V(model: ThinFilmModel, V_values, temperature_K: float = 0.0) -> xr.Dataset:
+    r"""Layer-resolved singlet/triplet amplitudes at the top-surface Fermi momentum vs V.
+
+    For each band-bending asymmetry V the Fermi momentum of the top surface state is found
+    (:func:`tsclab.proximity.fermi_momentum_top`, normal state) and the pair amplitude is
+    decomposed there (k along x). The film is isotropic, so :math:`|\psi|` and
+    :math:`|\mathbf d|` are the same all around the Fermi circle: the values are also the
+    Fermi-surface averages (PHYSICS.md §3.7).
+
+    Parameters
+    ----------
+    model
+        Film with pairing (its V is replaced).
+    V_values
+        Asymmetries V, eV.
+    temperature_K
+        Temperature, K.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`singlet_triplet_film` with a leading dim ``V`` and ``k_F_invA`` over V.
+    """
+    from .surface_state import fermi_momentum_top
+
+    require_scalar_film(model)
+    parts, kfs = [], []
+    for v in V_values:
+        film = model.with_params(V=float(v))
+        kf = fermi_momentum_top(film).k_invA
+        kfs.append(kf)
+        parts.append(singlet_triplet_film(film, kf, 0.0, temperature_K))
+    out = xr.concat(parts, dim="V", combine_attrs="drop_conflicts")
+    out = out.assign_coords(
+        V=("V", np.asarray(V_values, dtype=float), {"units": "eV", "long_name": "asymmetry"})
+    )
+    out["k_F_invA"] = ("V", np.array(kfs), {"units": "1/Angstrom", "long_name": "TSS k_F"})
+    out.attrs["method"] = "proximity.singlet_triplet_vs_V"
+    return out
