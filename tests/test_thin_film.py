@@ -218,3 +218,17 @@ def test_fine_grid_gaps_and_dirac_point_converge():
     for n_sub in (1, 4, 8):
         lo, hi = _middle(ThinFilmModel(m=14, n_sub=n_sub).normal_levels_radial(0.0))
         assert 0.5 * (lo + hi) == pytest.approx(0.0296, abs=1e-4)
+
+
+@pytest.mark.parametrize("lam", [0.1, -0.1])
+def test_thin_film_qah_chern_sign_matches_two_surface_convention(lam):
+    # A 3 QL film with an exchange field far above its hybridization gap (14 meV) and mu at
+    # the Dirac point is a QAH insulator; tsclab's FHS convention gives C = -sign(lam), as for
+    # the two-surface model (docs/conventions.md). Cross-checks the film's square-lattice form
+    # against tsclab.topology.
+    from tsclab.topology.chern import chern_number
+
+    film = ThinFilmModel(m=3, lam=lam, mu=0.0294, inplane="square")
+    res = chern_number(film, nk=96, kind="normal")
+    assert res.resolved
+    assert res.N == -int(np.sign(lam))
