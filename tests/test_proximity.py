@@ -62,6 +62,16 @@ def test_induced_gap_bounded_by_perturbative_estimate():
     assert gap >= 10.0 * w1 / 10.0
 
 
+def test_automatic_scan_range_covers_the_fermi_momenta():
+    # mu in the conduction subbands: k_F ~ 0.06 1/A, beyond a fixed 0.05 range
+    film = _film(m=4, mu=NP09_C + 0.35)
+    auto = induced_gap(film, n_coarse=200)
+    assert 0.05 < auto.k_invA < 0.08
+    assert "at_scan_edge" not in auto.flags
+    short = induced_gap(film, k_max_invA=0.05, n_coarse=200)
+    assert short.gap_meV > auto.gap_meV
+
+
 def test_refinement_beats_grid_minimum():
     film = _film(m=2)
     k = np.linspace(0.0, 0.1, 50)

@@ -100,6 +100,16 @@ def _top_mask(model: ThinFilmModel, top: str) -> np.ndarray:
     return mask
 
 
+def _auto_k_max(model: ThinFilmModel, k_limit: float = 0.5, n_scan: int = 400) -> float:
+    """Scan range covering every normal-state Fermi momentum below ``k_limit`` (1/Å)."""
+    k = np.linspace(0.0, k_limit, n_scan)
+    e = model.with_params(delta0=0.0).normal_levels_radial(k)
+    crossing = np.any(np.sign(e[:-1]) != np.sign(e[1:]), axis=-1)
+    if not crossing.any():
+        return 0.1
+    return float(min(k_limit, 1.3 * k[np.flatnonzero(crossing)[-1] + 1] + 0.01))
+
+
 def _top_levels(model, k, mask, n_pairs):
     """|E| and W_top of the 2 n_pairs levels nearest zero at radial momenta k."""
     e, vec = model.bdg_levels_near_zero(k, 0.0 * np.asarray(k), n_pairs=n_pairs, vectors=True)
@@ -125,7 +135,7 @@ def _objective(model, mask, n_pairs, w_thr):
 def induced_gap(
     model: ThinFilmModel,
     *,
-    k_max_invA: float = 0.1,
+    k_max_invA: float | None = None,
     n_coarse: int = 400,
     w_threshold: float = 0.5,
     top: Literal["half", "QL"] = "half",
@@ -140,7 +150,8 @@ def induced_gap(
     model
         The film (continuum in-plane momenta; isotropic, so radial k suffices).
     k_max_invA
-        Radial scan range [0, k_max], 1/Å; must contain the Fermi momenta that matter.
+        Radial scan range [0, k_max], 1/Å. Default: 1.3 times the largest normal-state Fermi
+        momentum found below 0.5 1/Å (plus 0.01), or 0.1 when μ lies in a gap.
     n_coarse
         Points of the coarse scan.
     w_threshold
@@ -161,6 +172,8 @@ def induced_gap(
     require_scalar_film(model)
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
+    if k_max_invA is None:
+        k_max_invA = _auto_k_max(model)
     if not (k_max_invA > 0 and n_coarse >= 3):
         raise ParameterError("k_max_invA/n_coarse", (k_max_invA, n_coarse), "need > 0 and >= 3")
     mask = _top_mask(model, top)
