@@ -61,6 +61,14 @@ def anomalous_amplitude(h_bdg: np.ndarray, temperature_K: float = 0.0) -> np.nda
     Returns
     -------
     ndarray, shape ``(..., N, N)``
+
+    Examples
+    --------
+    >>> from tsclab.models.bdg import bdg_hamiltonian
+    >>> h = np.diag([0.1, 0.1]).astype(complex)  # xi = 0.1 eV, both spins
+    >>> f = anomalous_amplitude(bdg_hamiltonian(h, h, 0.02 * 1j * SY))
+    >>> round(float(f[0, 1].real), 4)  # Delta / (2 E) with E = sqrt(xi^2 + Delta^2)
+    0.0981
     """
     e, vec = np.linalg.eigh(h_bdg)
     n = h_bdg.shape[-1] // 2
@@ -172,6 +180,13 @@ def singlet_triplet_vs_V(model: ThinFilmModel, V_values, temperature_K: float = 
     -------
     xarray.Dataset
         As :func:`singlet_triplet_film` with a leading dim ``V`` and ``k_F_invA`` over V.
+
+    Examples
+    --------
+    >>> from tsclab.models import ThinFilmModel
+    >>> ds = singlet_triplet_vs_V(ThinFilmModel(m=3, delta0=0.01, mu=0.09), [0.0, 0.05])
+    >>> ds.triplet_ratio.dims
+    ('V', 'layer', 'orbital')
     """
     from .surface_state import fermi_momentum_top
 

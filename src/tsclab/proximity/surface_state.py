@@ -258,6 +258,13 @@ def spin_texture(
         (:math:`\\arctan(\\langle\\sigma_z\\rangle/|\\langle\\sigma_\\parallel\\rangle|)`),
         ``tilt_surface_deg`` (:math:`\\arcsin\\langle\\sigma_z\\rangle`, module doc),
         ``winding`` (in-plane pseudospin angle minus the k angle, deg); attrs ``k_F_invA``.
+
+    Examples
+    --------
+    >>> from tsclab.models import ThinFilmModel
+    >>> ds = spin_texture(ThinFilmModel(m=10, lam=0.01, mu=0.07), n_angles=4)
+    >>> bool(abs(float(ds.winding[0])) > 89.9)  # helical: pseudospin perpendicular to k
+    True
     """
     fc = fermi_momentum_top(model, **scan)
     normal = model.with_params(delta0=0.0)
