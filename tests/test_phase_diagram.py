@@ -138,3 +138,10 @@ def test_reduced_symmetry_model_matches_brute_force():
     np.testing.assert_allclose(fast["min_gap"].values, brute["min_gap"].values, rtol=1e-9)
     res = fast["resolved"].values
     np.testing.assert_array_equal(fast["N"].values[res], brute["N"].values[res])
+
+
+@pytest.mark.slow
+def test_exhaustive_cli_workload_half_resolution():
+    """The CLI workload (case A, nk = 48) on a 32 x 32 grid, every point against brute force."""
+    m = make_model("two-surface", m0=0.2, delta_b=0.1)
+    _check_equal(m, ("lam", np.linspace(0, 0.6, 32)), ("mu", np.linspace(-0.3, 0.3, 32)), 48)
