@@ -160,7 +160,7 @@ def main() -> None:
             rows.append((f"{pname} loop, {mname} model", wall * f, cpu * f, f, rms, rms))
             diff = np.abs(d_b[sub] - out) / res["delta_meV_stderr"].ravel()[sub]
             notes.append(
-                f"{pname}/{mname}: RMS ratio batched/peer on the subset = {rms_b_sub / rms:.5f}; "
+                f"{pname}/{mname}: RMS ratio batched/peer on the subset = {rms_b_sub / rms:.7f}; "
                 f"|Delta_batched - Delta_peer| / stderr: median {np.median(diff):.3f}, "
                 f"max {np.max(diff):.3f}"
             )
