@@ -139,3 +139,17 @@ def test_any_bias_grid(rng, bias):
         f = fit_spectrum(bias, y[i], temperature_K=0.31)
         d = f.record("delta_meV")
         assert res["delta_meV"][i] == pytest.approx(d.value, abs=0.05 * d.stderr)
+
+
+def test_real_nbs2_cdw_spectra_as_a_map_are_poor_fits():
+    """The seven NbS2 CDW spectra (tests/data/janberges__nbs2cdw) fitted as one batch: every
+    one is a poor Dynes fit, none is reported as a gap, as with the single-spectrum fit."""
+    from pathlib import Path
+
+    f = Path(__file__).parent / "data" / "janberges__nbs2cdw" / "Figure 3b.txt"
+    data = np.loadtxt(f, skiprows=1)
+    ds = fit_gap_map(data[:, 0], data[:, 1:].T, temperature_K=0.35)
+    assert ds["delta_meV"].dims == ("spectrum",)
+    assert bool(ds["poor_fit"].all()) and not bool(ds["ok"].any())
+    assert float(ds["redchi"].min()) > 10
+    assert all(r.value is None for r in gap_map_records(ds) if r.quantity == "delta_meV")
