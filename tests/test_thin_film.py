@@ -52,6 +52,19 @@ def test_validation(kwargs, match):
         ThinFilmModel(**kwargs)
 
 
+def test_orbital_dependent_exchange_and_pairing():
+    base = ThinFilmModel(m=2, lam=0.02, delta0=0.01)
+    same = base.with_params(lam_p2_ratio=1.0, delta_p2_ratio=1.0)
+    np.testing.assert_allclose(base.bdg_hamiltonian(0.01, 0.0), same.bdg_hamiltonian(0.01, 0.0))
+    only_p1 = base.with_params(lam_p2_ratio=0.0, delta_p2_ratio=0.0)
+    h = only_p1.hamiltonian(0.0, 0.0) - base.with_params(lam=0.0).hamiltonian(0.0, 0.0)
+    np.testing.assert_allclose(np.diag(h)[:4].real, [0.02, 0.0, -0.02, 0.0])
+    d = only_p1.pairing_matrix()[:4, :4]
+    assert d[0, 2] == pytest.approx(0.01) and d[1, 3] == 0.0
+    with pytest.raises(ParameterError, match="finite"):
+        ThinFilmModel(lam_p2_ratio=float("inf"))
+
+
 def test_array_parameters_broadcast_with_k():
     lam = np.array([0.0, 0.01, 0.02])[:, None]
     film = ThinFilmModel(m=2, lam=lam, delta0=0.005)
@@ -76,11 +89,14 @@ _par = st.floats(-0.05, 0.05, allow_nan=False)
     kx=st.floats(-0.2, 0.2), ky=st.floats(-0.2, 0.2),
     inplane=st.sampled_from(["continuum", "square"]),
     prof=st.sampled_from(["linear", "exponential"]),
+    r_lam=st.floats(-1.0, 2.0), r_delta=st.floats(-1.0, 2.0),
 )  # fmt: skip
-def test_bdg_hermitian_and_particle_hole(m, n_sub, lam, mu, V, delta0, kx, ky, inplane, prof):
+def test_bdg_hermitian_and_particle_hole(
+    m, n_sub, lam, mu, V, delta0, kx, ky, inplane, prof, r_lam, r_delta
+):
     film = ThinFilmModel(
         m=m, n_sub=n_sub, lam=lam, mu=mu, V=V, delta0=delta0, inplane=inplane,
-        V_profile=prof, delta_profile="exponential",
+        V_profile=prof, delta_profile="exponential", lam_p2_ratio=r_lam, delta_p2_ratio=r_delta,
     )  # fmt: skip
     rep = film.check_symmetries(np.array([kx, 0.0]), np.array([ky, 0.0]))
     assert rep.ok(1e-10), rep

@@ -20,10 +20,12 @@ orbital; σ is the slower index of the four). In-plane momenta are continuous (d
 1/Å) or square-lattice regularized (``inplane="square"``: :math:`k_i \to \sin(k_i a)/a`,
 :math:`k_\parallel^2 \to (2/a^2)(2 - \cos k_x a - \cos k_y a)`).
 
-Exchange field λ (eV) from Cr, uniform, :math:`\sigma_z\tau_0`; band-bending potential
+Exchange field λ (eV) from Cr, uniform, :math:`\sigma_z\tau_0` (optionally
+orbital-dependent, ``lam_p2_ratio``); band-bending potential
 :math:`V_j` (:mod:`tsclab.models.profiles`); chemical potential μ; s-wave singlet pairing
 :math:`\hat\Delta = \mathrm{diag}_j(\Delta_j)\otimes(i\sigma_y\otimes\tau_0)` localized at the
-FeTe interface. The BdG Hamiltonian comes from :func:`tsclab.models.bdg.bdg_hamiltonian`.
+FeTe interface (optionally orbital-dependent, ``delta_p2_ratio``). The BdG Hamiltonian
+comes from :func:`tsclab.models.bdg.bdg_hamiltonian`.
 
 Symmetries used by the fast solvers (checked in the tests):
 
@@ -70,9 +72,7 @@ _G5 = kron(S0, SZ)
 _GZ = kron(SZ, SX)
 _GX = kron(SX, SX)
 _GY = kron(SY, SX)
-_SZ0 = kron(SZ, np.eye(2))
 _ONE = np.eye(4, dtype=complex)
-_UT = kron(1j * SY, np.eye(2))  # unitary part of time reversal, i sigma_y (x) tau_0
 # Diagonal phases that make H_BdG(kx, 0) real (module doc): sqrt of diag(U, -U), U = sz tz.
 _U_DIAG = np.array([1.0, -1.0, -1.0, 1.0])
 _PHASE_E = np.where(_U_DIAG > 0, 1.0 + 0j, 1j)
@@ -106,6 +106,11 @@ class ThinFilmModel:
         Sites per QL (default 1).
     lam
         Uniform exchange field λ (coefficient of :math:`\\sigma_z\\tau_0`), eV.
+    lam_p2_ratio
+        Orbital-dependent exchange (Yu et al., Science 329, 61 (2010)): the exchange on the
+        P2− orbital is ``lam_p2_ratio * lam``,
+        :math:`H_X = \\lambda[\\sigma_z(1+\\tau_z)/2 + r\\,\\sigma_z(1-\\tau_z)/2]`
+        (default 1: uniform :math:`\\lambda\\sigma_z\\tau_0`).
     mu
         Chemical potential, eV (same zero as C).
     V, V_offset, V_profile, screening_length_A
@@ -114,6 +119,9 @@ class ThinFilmModel:
         ``"linear"``, ``"exponential"`` (length ``screening_length_A``, Å) or an array (eV).
     delta0, delta_profile, n_pair_sites, coherence_length_A
         Interface pairing (:func:`~tsclab.models.profiles.pairing_profile`), eV.
+    delta_p2_ratio
+        Orbital-dependent pairing :math:`i\\sigma_y\\otimes\\mathrm{diag}(1, r)` on
+        (P1+, P2−) (PHYSICS.md §1.7; default 1: :math:`i\\sigma_y\\otimes\\tau_0`).
     inplane
         ``"continuum"`` (k in 1/Å) or ``"square"`` (lattice constant ``a_inplane_A``, Å,
         default the material's a).
@@ -126,6 +134,7 @@ class ThinFilmModel:
     m: int = 5
     n_sub: int = 1
     lam: float | np.ndarray = 0.0
+    lam_p2_ratio: float = 1.0
     mu: float | np.ndarray = 0.0
     V: float | np.ndarray = 0.0
     V_offset: float | np.ndarray = 0.0
@@ -135,6 +144,7 @@ class ThinFilmModel:
     delta_profile: str | np.ndarray = "interface"
     n_pair_sites: int = 1
     coherence_length_A: float = 10.0
+    delta_p2_ratio: float = 1.0
     inplane: Literal["continuum", "square"] = "continuum"
     a_inplane_A: float | None = None
 
@@ -151,6 +161,10 @@ class ThinFilmModel:
             object.__setattr__(self, key, int(val))
         if self.inplane not in ("continuum", "square"):
             raise ParameterError("inplane", self.inplane, "use 'continuum' or 'square'")
+        for key in ("lam_p2_ratio", "delta_p2_ratio"):
+            val = getattr(self, key)
+            if not (isinstance(val, (int, float, np.integer, np.floating)) and math.isfinite(val)):
+                raise ParameterError(key, val, "must be a finite real number")
         if self.a_inplane_A is not None and not self.a_inplane_A > 0:
             raise ParameterError("a_inplane_A", self.a_inplane_A, "must be > 0 (Å)")
         for key in _ARRAY_PARAMS:
@@ -268,7 +282,7 @@ class ThinFilmModel:
             + mass[..., None, None] * _G5
             + (p.A2 * qx)[..., None, None] * _GX
             + (p.A2 * qy)[..., None, None] * _GY
-            + lam[..., None, None] * _SZ0
+            + lam[..., None, None] * self._exchange_matrix()
         )
         return k_part[..., None, :, :] + v_site[..., :, None, None] * _ONE
 
@@ -281,6 +295,14 @@ class ThinFilmModel:
         onsite = self.onsite_blocks(kx, ky)
         return _assemble_block_tridiagonal(onsite, self.hopping_block())
 
+    def _exchange_matrix(self) -> np.ndarray:
+        """:math:`\\sigma_z\\otimes\\mathrm{diag}(1, r)` (r = ``lam_p2_ratio``)."""
+        return kron(SZ, np.diag([1.0, float(self.lam_p2_ratio)]))
+
+    def _pairing_block(self) -> np.ndarray:
+        """:math:`i\\sigma_y\\otimes\\mathrm{diag}(1, r)` (r = ``delta_p2_ratio``)."""
+        return kron(1j * SY, np.diag([1.0, float(self.delta_p2_ratio)]))
+
     def pairing_matrix(self) -> np.ndarray:
         """:math:`\\hat\\Delta = \\mathrm{diag}_j(\\Delta_j) \\otimes i\\sigma_y\\tau_0`, shape
         ``(..., 4N_z, 4N_z)``."""
@@ -288,7 +310,7 @@ class ThinFilmModel:
         nz = self.n_sites
         out = np.zeros((*d.shape[:-1], nz, nz, 4, 4), dtype=complex)
         idx = np.arange(nz)
-        out[..., idx, idx, :, :] = d[..., :, None, None] * _UT
+        out[..., idx, idx, :, :] = d[..., :, None, None] * self._pairing_block()
         return np.moveaxis(out, -2, -3).reshape(*d.shape[:-1], 4 * nz, 4 * nz)
 
     def bdg_hamiltonian(self, kx, ky) -> np.ndarray:
@@ -373,7 +395,7 @@ class ThinFilmModel:
         blk = np.zeros((*shape, nz, 8, 8), dtype=complex)
         blk[..., :4, :4] = onsite_p
         blk[..., 4:, 4:] = -np.conj(onsite_m)
-        pair = d[..., :, None, None] * _UT
+        pair = d[..., :, None, None] * self._pairing_block()
         blk[..., :4, 4:] = pair
         blk[..., 4:, :4] = np.conj(np.swapaxes(pair, -1, -2))
         hop8 = np.zeros((8, 8), dtype=complex)
