@@ -134,6 +134,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--plot", default="docs/benchmarks/induced_gap_scaling.png")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--threads", type=int, default=None, help="BLAS threads for every peer")
+    ap.add_argument("--json", default=None, help="also write the measured rows to this file")
     args = ap.parse_args(argv)
 
     try:
@@ -234,7 +235,15 @@ def main(argv=None) -> dict:
         Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(args.plot, dpi=130)
         print(f"plot: {args.plot}")
-    return {"rows": rows, "totals": tot}
+    result = {"workload": "W2", "m_max": args.m_max, "nk": args.nk, "rows": rows, "totals": tot,
+              "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+              "cores": os.cpu_count()}  # fmt: skip
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(result, indent=1))
+        print(f"json: {args.json}")
+    return result
 
 
 if __name__ == "__main__":
