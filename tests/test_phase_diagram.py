@@ -35,6 +35,12 @@ def test_exhaustive_lam_mu():
     m = make_model("two-surface", m0=0.2, delta_b=0.1)
     ds = _check_equal(m, ("lam", np.linspace(0, 0.6, 16)), ("mu", np.linspace(-0.3, 0.3, 16)), 32)
     assert set(np.unique(ds["N"].values)) >= {0, -1, -2}
+    # and the k = 0 analysis of §2.3 predicts N at every resolved point of this map
+    lam, mu = ds["lam"].values[:, None], ds["mu"].values[None, :]
+    lo, hi = critical_exchange(0.2, 0.0, mu, 0.0, 0.1)
+    predicted = -np.sign(lam) * ((np.abs(lam) > lo).astype(int) + (np.abs(lam) > hi))
+    res = ds["resolved"].values
+    np.testing.assert_array_equal(ds["N"].values[res], predicted[res])
 
 
 def test_exhaustive_lam_v_with_both_pairings():

@@ -5,8 +5,12 @@ Delta_b = 0.1 eV). Draws
 
 * ``phase_diagram_lam_mu.png`` — N over (lam, mu) with the analytic k = 0 closings overlaid and
   the points whose gap the 48 x 48 mesh does not resolve marked;
+* ``phase_diagram_equal_pairing.png`` — the same with Delta_t = Delta_b = 0.1 eV: the k = 0
+  analysis predicts an N = -1 window at mu != 0, but the gap closes at finite k there
+  (PHYSICS.md §2.3 pitfall) and the whole window comes back flagged unresolved;
 * ``ribbon_N-1.png`` and ``ribbon_N-2.png`` — low-energy spectra of a W = 100 ribbon in the
-  N = -1 and N = -2 phases, coloured by edge weight, with the edge-mode count per edge.
+  N = -1 and N = -2 phases, coloured by edge weight, with the edge-mode count per edge (at
+  V = 0 the two branches of the N = -2 edge have nearly the same velocity and overlap).
 
 Run from the repository root: ``python docs/examples/phase_diagram_and_ribbon.py``.
 """
@@ -38,6 +42,18 @@ def main() -> None:
     plot_phase_diagram(ds, HERE / "phase_diagram_lam_mu.png", boundaries=curves)
     print(f"phase diagram: {ds.attrs['n_fhs']} FHS evaluations for {ds['N'].size} points, "
           f"{int((~ds['resolved']).sum())} points flagged unresolved")  # fmt: skip
+
+    # 1b. equal pairing: the N = 1 window of the k = 0 analysis is gapless at finite k
+    equal = model.with_params(delta_t=0.1)
+    mu_eq = np.linspace(-0.2, 0.2, 48)
+    ds_eq = phase_diagram(equal, ("lam", np.linspace(0.0, 0.5, 48)), ("mu", mu_eq), nk=48)
+    lo, hi = critical_exchange(0.2, 0.0, mu_eq, 0.1, 0.1)
+    curves = [(lo, mu_eq, r"analytic $\lambda_{c,-}$ (k = 0)"),
+              (hi, mu_eq, r"analytic $\lambda_{c,+}$ (k = 0)")]  # fmt: skip
+    plot_phase_diagram(ds_eq, HERE / "phase_diagram_equal_pairing.png", boundaries=curves)
+    window = (ds_eq["N"] == -1).values
+    print(f"equal pairing: {window.sum()} points with N = -1, of which "
+          f"{int(ds_eq['resolved'].values[window].sum())} resolved")  # fmt: skip
 
     # 2. two points checked with a fine mesh, with their gaps
     for lam_value in (0.2062, 0.3062):

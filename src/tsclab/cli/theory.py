@@ -68,6 +68,37 @@ def _analytic_boundaries(model, ds):
     return curves
 
 
+def _analytic_mismatch(model, ds) -> int | None:
+    """Resolved points where N differs from the k = 0 prediction (two-surface, lam swept)."""
+    import numpy as np
+
+    from ..models.two_surface import critical_exchange
+
+    if getattr(model, "name", "") != "two-surface" or "lam" not in ds["N"].dims:
+        return None
+    p = _scalar_params(model)
+    grid = {k: _xr_values(ds, k, p) for k in ("lam", "m0", "V", "mu", "delta_t", "delta_b")}
+    lo, hi = critical_exchange(grid["m0"], grid["V"], grid["mu"], grid["delta_t"],
+                               grid["delta_b"])  # fmt: skip
+    lam = grid["lam"]
+    predicted = -np.sign(lam) * ((np.abs(lam) > lo).astype(int) + (np.abs(lam) > hi))
+    res = ds["resolved"].values
+    return int(((predicted != ds["N"].values) & res).sum())
+
+
+def _xr_values(ds, name: str, fixed: dict):
+    """Parameter ``name`` broadcast over the (x, y) grid of a phase-diagram Dataset."""
+    import numpy as np
+
+    xname, yname = ds["N"].dims
+    shape = ds["N"].shape
+    if name == xname:
+        return np.broadcast_to(ds[xname].values[:, None], shape)
+    if name == yname:
+        return np.broadcast_to(ds[yname].values[None, :], shape)
+    return np.full(shape, float(fixed[name]))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
@@ -155,12 +186,18 @@ def register(app: typer.Typer) -> None:
             "n_fhs": ds.attrs["n_fhs"],
             "n_regions": ds.attrs["n_regions"],
         }
+        mismatch = _analytic_mismatch(m, ds)
+        if mismatch is not None:  # PHYSICS.md §3.2 red flag: finite-k closings
+            summary["k0_analysis_mismatch_at_resolved_points"] = mismatch
         if json_out:
             print_json(summary)
         else:
             typer.echo(f"wrote {nc} and {png}; N counts {summary['N_counts']}, "
                        f"{summary['unresolved_points']} unresolved points, "
                        f"{summary['n_fhs']} FHS evaluations")  # fmt: skip
+            if mismatch:
+                typer.echo(f"warning: at {mismatch} resolved points N differs from the k = 0 "
+                           "analysis (a gap closing at finite k)")  # fmt: skip
 
     @app.command("bands")
     def bands(

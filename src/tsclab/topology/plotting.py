@@ -72,6 +72,9 @@ def plot_phase_diagram(ds: xr.Dataset, path: str | os.PathLike[str], *, boundari
     mesh = ax.pcolormesh(x, y, N.T, cmap=cmap, norm=norm, shading="nearest")
     unresolved = ~ds["resolved"].values.astype(bool)
     if unresolved.any():
+        # wash out unresolved cells: their N is not a confident integer
+        veil = np.ma.masked_where(~unresolved.T, np.ones_like(N.T, dtype=float))
+        ax.pcolormesh(x, y, veil, cmap=ListedColormap(["white"]), alpha=0.45, shading="nearest")
         X, Y = np.meshgrid(x, y, indexing="ij")
         ax.plot(X[unresolved], Y[unresolved], ".", color="0.45", ms=2.5,
                 label="gap unresolved by the k mesh")  # fmt: skip
@@ -92,7 +95,8 @@ def plot_phase_diagram(ds: xr.Dataset, path: str | os.PathLike[str], *, boundari
     ax.set_title(f"{ds.attrs.get('model', '')}: {fixed}\nFHS on {nk[0]}x{nk[1]} k mesh",
                  fontsize=8)  # fmt: skip
     if unresolved.any() or boundaries:
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=7,
+                  frameon=False)  # fmt: skip
     return _save(fig, path)
 
 
