@@ -153,3 +153,15 @@ def test_real_nbs2_cdw_spectra_as_a_map_are_poor_fits():
     assert bool(ds["poor_fit"].all()) and not bool(ds["ok"].any())
     assert float(ds["redchi"].min()) > 10
     assert all(r.value is None for r in gap_map_records(ds) if r.quantity == "delta_meV")
+
+
+def test_degenerate_rows_are_flagged_without_warnings(rng):
+    # all NaN (nothing to fit), all zero, constant, negative constant: flags, no exception
+    y = np.stack([np.full(301, np.nan), np.zeros(301), np.ones(301), -np.ones(301)])
+    res = fit_spectra(BIAS, y, temperature_K=0.31)
+    assert not res["ok"].any()
+    assert res["invalid_input"].tolist() == [True, False, False, False]
+    assert res["fit_failed"][0] and res["fit_failed"][1]
+    assert res["no_gap"][2] and res["no_gap"][3]
+    none = fit_spectra(BIAS, y[:1], temperature_K=0.31)
+    assert none["fit_failed"].tolist() == [True]

@@ -259,128 +259,154 @@ def fit_spectra(
     g = np.full(P, np.nan)
     a = np.full(P, np.nan)
     idx = np.flatnonzero(valid)
-    d0, g0, a_unit = guess_dynes(b, Y[idx], T)
-    # Fit in units of each spectrum's high-bias conductance, so that the normal equations are
-    # well scaled whatever the unit of didv (S, A, V); scale and its error are converted back.
-    Yv = Y[idx] / a_unit[:, None]
-    sv = sig[idx] / a_unit
-    model = _Model(b, kT, int(n_terms), vrms, float(np.min(g0)) if g0.size else 0.0)
-    # chi^2 cannot be resolved below the rounding of the model (~1e-14 of G_N per point):
-    # changes smaller than that count as converged (matters only for noiseless data)
-    eps = 1e-14
-    floor = 10 * n * eps**2
-    dmin, gmin = 1e-3 * dv, 0.0
+    if idx.size == 0:  # nothing to fit: every spectrum has NaN/inf
+        return _empty_result(lead, sig, ~valid)
+    # Degenerate spectra (all zero, constant) produce inf/NaN in the algebra; they end up
+    # flagged (fit_failed / no_gap), so the floating-point warnings are not shown.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d0, g0, a_unit = guess_dynes(b, Y[idx], T)
+        # Fit in units of each spectrum's high-bias conductance, so that the normal equations are
+        # well scaled whatever the unit of didv (S, A, V); scale and its error are converted back.
+        Yv = Y[idx] / a_unit[:, None]
+        sv = sig[idx] / a_unit
+        model = _Model(b, kT, int(n_terms), vrms, float(np.min(g0)) if g0.size else 0.0)
+        # chi^2 cannot be resolved below the rounding of the model (~1e-14 of G_N per point):
+        # changes smaller than that count as converged (matters only for noiseless data)
+        eps = 1e-14
+        floor = 10 * n * eps**2
+        dmin, gmin = 1e-3 * dv, 0.0
 
-    # Fit state of the valid rows, kept as scalars per pixel: parameters, chi^2 and the normal
-    # equations at the current point (no (P, n) arrays are copied between iterations). The
-    # scale starts at its linear least-squares value.
-    pd, pg = d0.copy(), g0.copy()
-    cost, A, pa = model.state(pd, pg, None, Yv)
-    lam = np.full(idx.size, 1e-3)
-    n_iter = np.zeros(idx.size, dtype=int)
-    active = np.ones(idx.size, dtype=bool)
-    converged = np.zeros(idx.size, dtype=bool)
-    for _ in range(max_iter):
-        act = np.flatnonzero(active)
-        if act.size == 0:
-            break
-        a11, a12, a13, a22, a23, a33, b1, b2, b3 = A[:, act]
-        lm = lam[act]
-        f = 1.0 + lm + 1e-12  # Marquardt: damp each diagonal element in proportion to itself
-        s1, s2, s3, _, _ = _solve3(
-            a11 * f, a12, a13, a22 * f, a23, a33 * f, -b1, -b2, -b3
-        )  # fmt: skip
-        s1, s2, s3 = np.nan_to_num(s1), np.nan_to_num(s2), np.nan_to_num(s3)
-        # Gauss-Newton predicted chi^2 decrease: -(2 g.s + s.A.s). Below chi2_tol (in units
-        # of sigma^2) the pixel is within sqrt(2 chi2_tol) standard errors of its optimum, in
-        # the quadratic regime: the step is taken without evaluating it again (what is left
-        # after it is second order in that distance), and the pixel has converged.
-        sAs = (a11 * s1 * s1 + a22 * s2 * s2 + a33 * s3 * s3
-               + 2 * (a12 * s1 * s2 + a13 * s1 * s3 + a23 * s2 * s3))  # fmt: skip
-        pred = -(2 * (b1 * s1 + b2 * s2 + b3 * s3) + sAs)
-        fin = (pred < chi2_tol * sv[act] ** 2 + floor) & (lm < 1.0)
-        af = act[fin]
-        pd[af] = np.maximum(pd[af] + s1[fin], dmin)
-        pg[af] = np.maximum(pg[af] + s2[fin], gmin)
-        pa[af] = pa[af] + s3[fin]
-        cost[af] = np.maximum(cost[af] - pred[fin], 0.0)
-        converged[af] = True
-        active[af] = False
-        act, s1, s2, s3 = act[~fin], s1[~fin], s2[~fin], s3[~fin]
-        if act.size == 0:
-            break
-        nd = np.maximum(pd[act] + s1, dmin)
-        ng = np.maximum(pg[act] + s2, gmin)
-        na = pa[act] + s3
-        cn, An, _ = model.state(nd, ng, na, Yv if act.size == idx.size else Yv[act])
-        acc = cn < cost[act]
-        ai = act[acc]
-        # chi^2 differences below the model's rounding noise (~ 4 eps sqrt(n chi^2)) mean
-        # convergence too
-        noise_c = 4 * eps * np.sqrt(n * cost[act]) + floor
-        small = (cost[ai] - cn[acc]) <= ftol * cn[acc] + noise_c[acc]
-        An = An[:, acc]
-        pd[ai], pg[ai], pa[ai] = nd[acc], ng[acc], na[acc]
-        cost[ai] = cn[acc]
-        A[:, ai] = An
-        lam[ai] *= 0.3
-        rej = act[~acc]
-        lam[rej] *= 10.0
-        n_iter[act] += 1
-        # A rejected step with a relative chi^2 change below ftol also means convergence.
-        stuck = np.abs(cn[~acc] - cost[rej]) <= ftol * cost[rej] + noise_c[~acc]
-        done = np.concatenate([ai[small], rej[stuck | (lam[rej] > 1e12)]])
-        converged[ai[small]] = True
-        converged[rej[stuck]] = True
-        active[done] = False
+        # Fit state of the valid rows, kept as scalars per pixel: parameters, chi^2 and the normal
+        # equations at the current point (no (P, n) arrays are copied between iterations). The
+        # scale starts at its linear least-squares value.
+        pd, pg = d0.copy(), g0.copy()
+        cost, A, pa = model.state(pd, pg, None, Yv)
+        lam = np.full(idx.size, 1e-3)
+        n_iter = np.zeros(idx.size, dtype=int)
+        active = np.ones(idx.size, dtype=bool)
+        converged = np.zeros(idx.size, dtype=bool)
+        for _ in range(max_iter):
+            act = np.flatnonzero(active)
+            if act.size == 0:
+                break
+            a11, a12, a13, a22, a23, a33, b1, b2, b3 = A[:, act]
+            lm = lam[act]
+            f = 1.0 + lm + 1e-12  # Marquardt: damp each diagonal element in proportion to itself
+            s1, s2, s3, _, _ = _solve3(
+                a11 * f, a12, a13, a22 * f, a23, a33 * f, -b1, -b2, -b3
+            )  # fmt: skip
+            s1, s2, s3 = np.nan_to_num(s1), np.nan_to_num(s2), np.nan_to_num(s3)
+            # Gauss-Newton predicted chi^2 decrease: -(2 g.s + s.A.s). Below chi2_tol (in units
+            # of sigma^2) the pixel is within sqrt(2 chi2_tol) standard errors of its optimum, in
+            # the quadratic regime: the step is taken without evaluating it again (what is left
+            # after it is second order in that distance), and the pixel has converged.
+            sAs = (a11 * s1 * s1 + a22 * s2 * s2 + a33 * s3 * s3
+                   + 2 * (a12 * s1 * s2 + a13 * s1 * s3 + a23 * s2 * s3))  # fmt: skip
+            pred = -(2 * (b1 * s1 + b2 * s2 + b3 * s3) + sAs)
+            fin = (pred < chi2_tol * sv[act] ** 2 + floor) & (lm < 1.0)
+            af = act[fin]
+            pd[af] = np.maximum(pd[af] + s1[fin], dmin)
+            pg[af] = np.maximum(pg[af] + s2[fin], gmin)
+            pa[af] = pa[af] + s3[fin]
+            cost[af] = np.maximum(cost[af] - pred[fin], 0.0)
+            converged[af] = True
+            active[af] = False
+            act, s1, s2, s3 = act[~fin], s1[~fin], s2[~fin], s3[~fin]
+            if act.size == 0:
+                break
+            nd = np.maximum(pd[act] + s1, dmin)
+            ng = np.maximum(pg[act] + s2, gmin)
+            na = pa[act] + s3
+            cn, An, _ = model.state(nd, ng, na, Yv if act.size == idx.size else Yv[act])
+            acc = cn < cost[act]
+            ai = act[acc]
+            # chi^2 differences below the model's rounding noise (~ 4 eps sqrt(n chi^2)) mean
+            # convergence too
+            noise_c = 4 * eps * np.sqrt(n * cost[act]) + floor
+            small = (cost[ai] - cn[acc]) <= ftol * cn[acc] + noise_c[acc]
+            An = An[:, acc]
+            pd[ai], pg[ai], pa[ai] = nd[acc], ng[acc], na[acc]
+            cost[ai] = cn[acc]
+            A[:, ai] = An
+            lam[ai] *= 0.3
+            rej = act[~acc]
+            lam[rej] *= 10.0
+            n_iter[act] += 1
+            # A rejected step with a relative chi^2 change below ftol also means convergence.
+            stuck = np.abs(cn[~acc] - cost[rej]) <= ftol * cost[rej] + noise_c[~acc]
+            done = np.concatenate([ai[small], rej[stuck | (lam[rej] > 1e12)]])
+            converged[ai[small]] = True
+            converged[rej[stuck]] = True
+            active[done] = False
 
-    # Covariance at the solution (undamped normal equations).
-    a11, a12, a13, a22, a23, a33 = A[:6]
-    _, _, _, det, (v11, v22, v33) = _solve3(a11, a12, a13, a22, a23, a33, 0, 0, 0)
-    dof = n - 3
-    chi2 = cost / sv**2
-    redchi = chi2 / dof
-    s2r = cost / dof  # covariance scaled by the reduced chi^2 (lmfit/curve_fit convention)
-    with np.errstate(invalid="ignore"):
-        ed = np.sqrt(v11 * s2r)
-        eg = np.sqrt(v22 * s2r)
-        ea = np.sqrt(v33 * s2r)
-    d[idx], g[idx], a[idx] = pd, pg, pa * a_unit
-    ea = ea * a_unit
-    out = {
-        "delta_meV": d,
-        "gamma_meV": g,
-        "scale": a,
-        "delta_meV_stderr": np.full(P, np.nan),
-        "gamma_meV_stderr": np.full(P, np.nan),
-        "scale_stderr": np.full(P, np.nan),
-        "redchi": np.full(P, np.nan),
-        "noise": sig,
-        "n_iter": np.zeros(P, dtype=int),
-    }
-    out["delta_meV_stderr"][idx] = ed
-    out["gamma_meV_stderr"][idx] = eg
-    out["scale_stderr"][idx] = ea
-    out["redchi"][idx] = redchi
-    out["n_iter"][idx] = n_iter
+        # Covariance at the solution (undamped normal equations).
+        a11, a12, a13, a22, a23, a33 = A[:6]
+        _, _, _, det, (v11, v22, v33) = _solve3(a11, a12, a13, a22, a23, a33, 0, 0, 0)
+        dof = n - 3
+        chi2 = cost / sv**2
+        redchi = chi2 / dof
+        s2r = cost / dof  # covariance scaled by the reduced chi^2 (lmfit/curve_fit convention)
+        with np.errstate(invalid="ignore"):
+            ed = np.sqrt(v11 * s2r)
+            eg = np.sqrt(v22 * s2r)
+            ea = np.sqrt(v33 * s2r)
+        d[idx], g[idx], a[idx] = pd, pg, pa * a_unit
+        ea = ea * a_unit
+        out = {
+            "delta_meV": d,
+            "gamma_meV": g,
+            "scale": a,
+            "delta_meV_stderr": np.full(P, np.nan),
+            "gamma_meV_stderr": np.full(P, np.nan),
+            "scale_stderr": np.full(P, np.nan),
+            "redchi": np.full(P, np.nan),
+            "noise": sig,
+            "n_iter": np.zeros(P, dtype=int),
+        }
+        out["delta_meV_stderr"][idx] = ed
+        out["gamma_meV_stderr"][idx] = eg
+        out["scale_stderr"][idx] = ea
+        out["redchi"][idx] = redchi
+        out["n_iter"][idx] = n_iter
 
-    failed = np.ones(P, dtype=bool)
-    failed[idx] = ~converged | ~(det > 0) | ~np.isfinite(ed) | ~np.isfinite(redchi)
-    chi2_flat = np.full(P, np.nan)
-    chi2_flat[idx] = _dchi2_flat(Yv, sv)
-    full_chi2 = np.full(P, np.nan)
-    full_chi2[idx] = chi2
-    with np.errstate(invalid="ignore"):
-        out["fit_failed"] = failed
-        out["poor_fit"] = ~failed & (out["redchi"] > redchi_max)
-        # evaluated for every fitted pixel: a flat spectrum often also fails to converge
-        # (Delta -> 0, Gamma -> large), and it is then both fit_failed and no_gap
-        out["no_gap"] = valid & (
-            (chi2_flat - full_chi2 < DCHI2_GAP) | (g >= d) | (d < 2 * out["delta_meV_stderr"])
+        failed = np.ones(P, dtype=bool)
+        failed[idx] = ~converged | ~(det > 0) | ~np.isfinite(ed) | ~np.isfinite(redchi)
+        chi2_flat = np.full(P, np.nan)
+        chi2_flat[idx] = _dchi2_flat(Yv, sv)
+        full_chi2 = np.full(P, np.nan)
+        full_chi2[idx] = chi2
+        with np.errstate(invalid="ignore"):
+            out["fit_failed"] = failed
+            out["poor_fit"] = ~failed & (out["redchi"] > redchi_max)
+            # evaluated for every fitted pixel: a flat spectrum often also fails to converge
+            # (Delta -> 0, Gamma -> large), and it is then both fit_failed and no_gap
+            out["no_gap"] = valid & (
+                (chi2_flat - full_chi2 < DCHI2_GAP) | (g >= d) | (d < 2 * out["delta_meV_stderr"])
+            )
+            out["gap_outside_window"] = ~failed & (d > 0.9 * vmax)
+        out["invalid_input"] = ~valid
+        out["ok"] = ~(
+            out["fit_failed"] | out["poor_fit"] | out["no_gap"] | out["gap_outside_window"]
         )
-        out["gap_outside_window"] = ~failed & (d > 0.9 * vmax)
-    out["invalid_input"] = ~valid
-    out["ok"] = ~(out["fit_failed"] | out["poor_fit"] | out["no_gap"] | out["gap_outside_window"])
+    return {k: v.reshape(lead) for k, v in out.items()}
+
+
+def _empty_result(lead: tuple[int, ...], sig: np.ndarray, invalid: np.ndarray) -> dict:
+    """The output of :func:`fit_spectra` when no spectrum could be fitted."""
+    P = invalid.size
+    nan = np.full(P, np.nan)
+    out: dict[str, np.ndarray] = {
+        k: nan.copy()
+        for k in ("delta_meV", "gamma_meV", "scale", "delta_meV_stderr", "gamma_meV_stderr",
+                  "scale_stderr", "redchi")
+    }  # fmt: skip
+    out["noise"] = sig
+    out["n_iter"] = np.zeros(P, dtype=int)
+    out["fit_failed"] = np.ones(P, dtype=bool)
+    for k in ("poor_fit", "no_gap", "gap_outside_window"):
+        out[k] = np.zeros(P, dtype=bool)
+    out["invalid_input"] = invalid
+    out["ok"] = np.zeros(P, dtype=bool)
     return {k: v.reshape(lead) for k, v in out.items()}
 
 

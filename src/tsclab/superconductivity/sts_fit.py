@@ -165,8 +165,9 @@ def guess_dynes(
         d0 = 0.5 * (vp - vn)
     dv = np.min(np.abs(np.diff(b)))
     d0 = np.clip(d0, 2 * dv, 0.8 * vmax)
-    near0 = np.abs(b) <= np.maximum(np.min(np.abs(b)), 0.1 * np.min(d0))
-    g0 = np.clip(np.mean(yn[:, near0], axis=1), 0.02, 0.9)
+    # zero-bias conductance: mean over |V| <= 0.1 V_p (at least the point nearest zero)
+    near0 = np.abs(b)[None, :] <= np.maximum(np.min(np.abs(b)), 0.1 * d0)[:, None]
+    g0 = np.clip(np.sum(yn * near0, axis=1) / np.sum(near0, axis=1), 0.02, 0.9)
     ratio = g0 / np.sqrt(1 - g0 * g0)  # Gamma / Delta
     kT = K_B_MEV_PER_K * max(float(temperature_K), 0.0)
     d0 = np.clip(d0 - d0 * ratio / np.sqrt(3.0) - kT, 2 * dv, None)
