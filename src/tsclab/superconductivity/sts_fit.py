@@ -449,7 +449,7 @@ def fit_spectrum(
         d, g = vals["delta_meV"], vals["gamma_meV"]
         if np.isfinite(chi2) and (chi2_flat - chi2 < DCHI2_GAP or not g < d):
             flags += ("no_gap",)
-    if np.mean(y[np.abs(b) >= 0.8 * vmax]) <= 0:
+    if np.mean(y[np.abs(b) >= 0.8 * vmax]) < 0:
         # a negative normal-state signal: usually the lock-in phase (X vs -X) is off
         flags += ("negative_conductance",)
     extra = {
