@@ -21,6 +21,9 @@ def _middle(e):
 def test_protocol_and_registry():
     assert MODELS["thin-film"] is ThinFilmModel
     film = make_model("thin-film", m=3.0, lam=0.02)  # --set gives floats
+    sites = ThinFilmModel(m=3.0, n_pair_sites=2.0, delta_profile="sites", delta0=0.01)
+    assert sites.n_pair_sites == 2
+    np.testing.assert_allclose(sites.pairing_amplitudes(), [0.01, 0.01, 0.0])
     assert film.m == 3 and film.name == "thin-film" and film.n_orbitals == 12
     assert film.hamiltonian(np.zeros(5), np.zeros(5)).shape == (5, 12, 12)
     assert film.pairing_matrix().shape == (12, 12)
@@ -44,6 +47,7 @@ def test_protocol_and_registry():
      ({"material": "Bi2Te3"}, "surface-state"), ({"material": "Bi2Se3-L10"}, "n_sub >= 2"),
      ({"V_profile": "cubic"}, "linear"), ({"V_profile": np.zeros(3), "m": 4}, "4 finite"),
      ({"delta_profile": "gauss"}, "interface"), ({"lam": float("nan")}, "finite"),
+     ({"mu": "high"}, "finite"), ({"n_pair_sites": 1.5}, "positive integer"),
      ({"inplane": "hex"}, "continuum"), ({"screening_length_A": -1.0,
                                            "V_profile": "exponential"}, "> 0")],
 )  # fmt: skip

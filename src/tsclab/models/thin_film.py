@@ -151,7 +151,7 @@ class ThinFilmModel:
     name = "thin-film"
 
     def __post_init__(self) -> None:
-        for key in ("m", "n_sub"):
+        for key in ("m", "n_sub", "n_pair_sites"):
             val = getattr(self, key)
             ok = isinstance(val, (int, float, np.integer, np.floating)) and not isinstance(
                 val, bool
@@ -169,7 +169,11 @@ class ThinFilmModel:
             raise ParameterError("a_inplane_A", self.a_inplane_A, "must be > 0 (Å)")
         for key in _ARRAY_PARAMS:
             v = np.asarray(getattr(self, key))
-            if np.iscomplexobj(v) or not np.all(np.isfinite(v.astype(float))):
+            try:
+                ok = not np.iscomplexobj(v) and bool(np.all(np.isfinite(v.astype(float))))
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
                 raise ParameterError(key, getattr(self, key), "must be real and finite (eV)")
         p = get_material(
             self.material, n_sub=self.n_sub, inplane=self.inplane, a_inplane_A=self.a_inplane_A
