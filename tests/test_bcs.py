@@ -106,3 +106,11 @@ def test_fit_bad_input():
 def test_fit_without_gap_is_flagged_not_raised():
     recs = fit_bcs_gap([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0])
     assert all(r.value is None and r.flags == ("no_gap",) for r in recs)
+
+
+def test_fit_shape_spline_matches_the_solution():
+    # the Delta(T) fit uses a spline of (Delta/Delta0)^2/(1 - t) built from the exact solution
+    from tsclab.superconductivity.bcs import _bcs_shape
+
+    t = np.linspace(0.0, 1.1, 551)
+    assert np.max(np.abs(_bcs_shape(t) - bcs_gap_reduced(t) / BCS_RATIO)) < 2e-5

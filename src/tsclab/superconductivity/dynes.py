@@ -26,9 +26,9 @@ the upper half plane (the DOS minus 1 decays like :math:`\Delta^2/2z^2` there). 
 evaluated term by term for :math:`n < n_\mathrm{terms}` and the remainder by the
 Euler–Maclaurin midpoint formula, :math:`g(z_W) - 1 + (2\pi k_BT)^2 g''(z_W)/24` at
 :math:`z_W = eV + i(\Gamma + 2\pi k_BT\,n_\mathrm{terms})`. The error falls like
-:math:`n_\mathrm{terms}^{-4}` *independently of T, Delta and Gamma* (about 4e-5 of G_N at
-``n_terms=3``, 1e-6 at 8, below 1e-8 at 32); no energy grid is involved, so arbitrarily sharp
-coherence peaks (Gamma -> 0) are handled exactly.
+:math:`n_\mathrm{terms}^{-4}`: at most 1.5e-4 of G_N at ``n_terms=3``, 2e-6 at 8, 5e-9 at 32
+(Delta 0.2–3 meV, Gamma 0–0.2 meV, T 0.31 and 2 K). No energy grid is involved, so
+arbitrarily sharp coherence peaks (Gamma -> 0) are handled exactly.
 
 Lock-in modulation with peak amplitude :math:`V_p = \sqrt2\,V_\mathrm{rms}` broadens by the
 kernel :math:`K(x) = 2\sqrt{V_p^2-x^2}/(\pi V_p^2)`; tsclab integrates it with Gauss–Chebyshev

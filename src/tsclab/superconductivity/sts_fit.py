@@ -258,7 +258,7 @@ class DynesModel(lmfit.Model):
     modulation_rms_mV
         RMS lock-in modulation, mV (0: none).
     n_terms
-        Matsubara terms of the exact thermal convolution (error ~1e-6 of G_N at 8).
+        Matsubara terms of the exact thermal convolution (error < 2e-6 of G_N at 8).
     **kwargs
         Passed to :class:`lmfit.Model` (``prefix``, ``nan_policy``, ...).
 
