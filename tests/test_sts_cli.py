@@ -117,3 +117,14 @@ def test_real_nanonis_file_without_gap_is_flagged(tmp_path, capsys):
     assert "negative_conductance" in d["flags"]
     assert "2.4591 K" in d["criterion"]  # temperature from the header
     assert len(list(tmp_path.glob("sts_*.png"))) == 1
+
+
+def test_table_with_other_columns_fits_only_the_conductance(tmp_path, capsys, rng):
+    y = tunneling_conductance(BIAS, 0.9, 0.05, 0.4) + rng.normal(0, 0.02, BIAS.size)
+    f = tmp_path / "table.csv"
+    np.savetxt(f, np.column_stack([BIAS, 1e-10 * BIAS, y]), delimiter=",",
+               header="bias (mV),current (A),dI/dV (a.u.)", comments="")  # fmt: skip
+    assert run(["analyze", "sts", str(f), "--temperature-K", "0.4", "--json", "--no-files"]) == 0
+    recs = _json(capsys)
+    assert len(recs) == 3 and {r["source"]["channel"] for r in recs} == {"dI/dV (a.u.)"}
+    assert recs[0]["value"] == pytest.approx(0.9, rel=0.02)

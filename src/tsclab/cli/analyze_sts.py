@@ -113,6 +113,13 @@ def load_spectra(path: Path) -> list[_Spectrum]:
             if factor is None:
                 raise FileFormatError(path, f"bias unit {unit!r}: want mV or V", key=str(bname))
             b = ds[bname].to_numpy().astype(float) * factor
+            others = [v for v in ds.data_vars if v != bname]
+            # prefer the conductance columns (dI/dV, didv, lock-in) when the table names them
+            cond = [
+                v for v in others
+                if any(k in str(ds[v].attrs.get("original_name", v)).lower().replace(" ", "")
+                       for k in ("di/dv", "didv", "di_dv", "lock", "li demod", "lidemod"))
+            ]  # fmt: skip
             return [
                 _Spectrum(
                     str(ds[v].attrs.get("original_name", v)),
@@ -122,8 +129,7 @@ def load_spectra(path: Path) -> list[_Spectrum]:
                     None,
                     str(ds[v].attrs.get("units", "")),
                 )
-                for v in ds.data_vars
-                if v != bname
+                for v in (cond or others)
             ]
     if kind in ("text_table", "gwyddion_text"):
         ds = tio.read_two_column(path, "bias", "mV", "didv", "")
