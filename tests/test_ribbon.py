@@ -56,9 +56,24 @@ def test_inertia_count_matches_dense():
 
 
 @pytest.mark.parametrize(("lam", "N"), [(0.078, 0), (0.206, -1), (0.306, -2), (-0.206, 1)])
-def test_edge_counts_case_a(lam, N):
-    c = count_edge_modes(case_a(lam), width=80)
+@pytest.mark.parametrize("method", ["spectral_flow", "k0"])
+def test_edge_counts_case_a(lam, N, method):
+    c = count_edge_modes(case_a(lam), width=80, method=method)
     assert (c.lower, c.upper) == (N, -N)
+    assert abs(c.raw_lower - N) < 0.1  # the spectral flow is close to an integer
+
+
+@pytest.mark.slow
+def test_thin_film_branches_crossing_at_finite_k():
+    """2 QL film, lam = 0.1 eV: N = -2 and the two branches of an edge cross E = 0 at finite
+    kx; the spectral flow still counts -2 / +2."""
+    from tsclab.models import ThinFilmModel
+    from tsclab.topology import chern_number
+
+    film = ThinFilmModel(material="Bi2Se3-NP09", m=2, lam=0.1, inplane="square", delta0=0.02)
+    assert chern_number(film, 64).N == -2
+    c = count_edge_modes(film, width=80)
+    assert (c.lower, c.upper) == (-2, 2) and abs(c.raw_lower + 2) < 0.1
 
 
 def test_spectrum_dataset_particle_hole_and_weights():

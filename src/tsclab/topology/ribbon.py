@@ -28,16 +28,13 @@ Structure used by :func:`ribbon_spectrum`:
 * particle–hole symmetry :math:`E(-k_x) = -E(k_x)` (with the same site densities): on a grid
   symmetric about 0 only :math:`k_x \ge 0` is diagonalized.
 
-Edge modes are counted per edge (PHYSICS.md §3.8) as
-
-.. math::
-
-    n_\mathrm{edge}(0 < E < \Delta_\mathrm{qp}, +k_0)
-    - n_\mathrm{edge}(0 < E < \Delta_\mathrm{qp}, -k_0)
-
-over states with edge weight > 0.7, where the lower edge is :math:`y < W/3` and the upper
-edge :math:`y \ge W - W/3`; :math:`k_0 \ne 0` avoids the k = 0 point where the two edges'
-branches are degenerate and mix. In an N phase the lower edge gives N and the upper edge -N.
+Chiral edge branches are counted per edge by their spectral flow (:func:`count_edge_modes`):
+the velocity-weighted number of edge states passing through an energy window inside the gap,
+each branch contributing the sign of its velocity, wherever in k it crosses. The recipe of
+PHYSICS.md §3.8 (states with edge weight > 0.7 and 0 < E < Delta, counted at +k0 minus -k0)
+is available as ``method="k0"``; it assumes that every branch crosses E = 0 between -k0 and
++k0 (true for the two-surface model, whose branches cross at k = 0; not for the thin film,
+whose branches cross at finite k). In an N phase the lower edge gives N and the upper edge -N.
 
 References
 ----------
@@ -214,8 +211,9 @@ def _eigvecs_inverse_iteration(
     return vecs
 
 
-def _diagonalize(ab_k: np.ndarray, window: float, rng, want_vectors: bool):
-    w = sla.eig_banded(ab_k, select="v", select_range=(-window, window), eigvals_only=True,
+def _diagonalize(ab_k: np.ndarray, window, rng, want_vectors: bool):
+    lo, hi = (-window, window) if np.ndim(window) == 0 else window
+    w = sla.eig_banded(ab_k, select="v", select_range=(lo, hi), eigvals_only=True,
                        check_finite=False)  # fmt: skip
     if not want_vectors or w.size == 0:
         return w, None
@@ -242,9 +240,10 @@ def _negative_count(h0: np.ndarray, t: np.ndarray, width: int, sigma: float) -> 
     return count
 
 
-def _count_in_window(h0: np.ndarray, t: np.ndarray, width: int, window: float) -> np.ndarray:
-    """Eigenvalues in (-window, window) per kx (Sylvester inertia, no diagonalization)."""
-    return _negative_count(h0, t, width, window) - _negative_count(h0, t, width, -window)
+def _count_in_window(h0: np.ndarray, t: np.ndarray, width: int, window) -> np.ndarray:
+    """Eigenvalues in (-window, window) (or (lo, hi)) per kx (Sylvester inertia)."""
+    lo, hi = (-window, window) if np.ndim(window) == 0 else window
+    return _negative_count(h0, t, width, hi) - _negative_count(h0, t, width, lo)
 
 
 @dataclass(frozen=True)
@@ -255,40 +254,53 @@ class EdgeModeCount:
     ----------
     lower, upper
         Net chiral branches on the lower (y < W/3) and upper (y >= W - W/3) edge.
-    k0
-        Momentum used (rad).
+    method
+        ``"spectral_flow"`` (default) or ``"k0"`` (see :func:`count_edge_modes`).
+    raw_lower, raw_upper
+        The counts before rounding (spectral flow) or the integer counts (k0).
     energy_window
-        States counted have 0 < E < energy_window (eV): the bulk quasiparticle gap.
+        Half-width of the energy window of the count (eV).
     bulk_gap
         Bulk quasiparticle gap min|E| on the reference mesh (eV).
+    k0
+        Momentum of the k0 count (rad), None for the spectral flow.
     """
 
     lower: int
     upper: int
-    k0: float
+    method: str
+    raw_lower: float
+    raw_upper: float
     energy_window: float
     bulk_gap: float
+    k0: float | None = None
 
     def to_dict(self) -> dict:
         return {
             "lower": self.lower,
             "upper": self.upper,
-            "k0": self.k0,
+            "method": self.method,
+            "raw_lower": self.raw_lower,
+            "raw_upper": self.raw_upper,
             "energy_window": self.energy_window,
             "bulk_gap": self.bulk_gap,
+            "k0": self.k0,
         }
 
 
-def _bulk_gap(model, kind: Kind, nk: int = 96) -> float:
-    return float(gap_on_mesh(model, KMesh.uniform(nk), kind).min_gap)
+def _bulk_gap(model, kind: Kind, nk: int = 96) -> tuple[float, float]:
+    """Bulk quasiparticle gap min|E| on an nk x nk mesh and the velocity at its minimum.
 
-
-def _velocity_x(model, kind: Kind) -> float:
-    k = np.linspace(-np.pi, np.pi, 9)
+    The velocity is max(||dH/dkx||_2) at the mesh point of the smallest gap: the scale of the
+    edge-branch velocities (which cross zero at the projection of that point).
+    """
+    mesh = KMesh.uniform(nk)
+    g = gap_on_mesh(model, mesh, kind)
+    kx0, ky0 = float(mesh.kx[int(g.argmin[0])]), float(mesh.ky[int(g.argmin[1])])
     step = 1e-4
-    dh = (hamiltonian_on_k(model, k + step, 0 * k, kind)
-          - hamiltonian_on_k(model, k - step, 0 * k, kind)) / (2 * step)  # fmt: skip
-    return float(np.linalg.norm(dh, 2, axis=(-2, -1)).max())
+    dh = (hamiltonian_on_k(model, kx0 + step, ky0, kind)
+          - hamiltonian_on_k(model, kx0 - step, ky0, kind)) / (2 * step)  # fmt: skip
+    return float(g.min_gap), float(np.linalg.norm(dh, 2))
 
 
 def _edge_weights(vecs: np.ndarray, width: int, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -301,12 +313,35 @@ def count_edge_modes(
     model,
     width: int = 80,
     *,
+    method: str = "spectral_flow",
     k0: float | None = None,
     weight_threshold: float = _EDGE_WEIGHT,
     bulk_gap: float | None = None,
+    samples_per_branch: int = 8,
     seed: int = 0,
 ) -> EdgeModeCount:
     """Count chiral Majorana branches per edge of a BdG ribbon.
+
+    Two methods:
+
+    ``"spectral_flow"`` (default; works wherever the branches cross E = 0)
+        For each edge, :math:`\\nu = \\int dk_x \\sum_n w_n(k)\\,\\partial_k E_n(k)\\,
+        f(E_n(k))` with the smooth window
+        :math:`f(E) = \\cos^2[\\pi (E - E_c)/2\\epsilon]/\\epsilon` on
+        :math:`|E - E_c| < \\epsilon`, :math:`E_c = \\Delta_\\mathrm{qp}/2`,
+        :math:`\\epsilon = 0.4\\Delta_\\mathrm{qp}` (:math:`\\int f\\,dE = 1`; away from E = 0,
+        where the branches of the two edges meet and hybridize in a finite ribbon) and
+        :math:`w_n` the state's weight on that half of the ribbon (y < W/2 or y >= W/2); each
+        branch crossing the window contributes :math:`\\pm 1`, a counter-propagating pair 0.
+        Velocities from Hellmann–Feynman :math:`\\langle\\psi|\\partial_k H|\\psi\\rangle`;
+        the k range is located by inertia counts on a coarse grid and sampled with
+        ``samples_per_branch`` points across the window.
+    ``"k0"`` (PHYSICS.md §3.8)
+        :math:`n_\\mathrm{edge}(0 < E < \\Delta, +k_0) - n_\\mathrm{edge}(0 < E < \\Delta, -k_0)`
+        over states with edge weight > ``weight_threshold``; correct only when every branch
+        crosses E = 0 between :math:`-k_0` and :math:`k_0` (e.g. at k = 0, the two-surface
+        model). Default :math:`k_0` = (1/4, 1/2, 1) :math:`\\Delta/v`, keeping the one that counts
+        the most edge states.
 
     Parameters
     ----------
@@ -314,40 +349,125 @@ def count_edge_modes(
         Lattice model (BdG).
     width
         Ribbon width in sites (must exceed the edge-state decay length v/gap many times).
+    method
+        ``"spectral_flow"`` or ``"k0"``.
     k0
-        Momentum of the count (rad); default ``bulk_gap / (2 v)`` with v the largest
-        :math:`\\|\\partial_{k_x} H\\|` along :math:`k_y = 0`, so that the branches sit well
-        inside the gap and away from k = 0.
+        Momentum of the ``"k0"`` count (rad).
     weight_threshold
-        Minimum edge weight of a counted state.
+        Minimum edge weight of a state counted by ``"k0"``.
     bulk_gap
         Bulk quasiparticle gap min|E| (eV); computed on a 96 x 96 mesh when None.
+    samples_per_branch
+        k points across the energy window per branch (spectral flow; the rounding error per
+        branch is about 2 / samples_per_branch).
 
     Returns
     -------
     EdgeModeCount
     """
     width = _check_width(width)
+    if method not in ("spectral_flow", "k0"):
+        raise ParameterError("method", method, "use 'spectral_flow' or 'k0'")
     model = as_lattice_model(model)
-    gap = _bulk_gap(model, "bdg") if bulk_gap is None else float(bulk_gap)
-    if k0 is None:
-        k0 = 0.5 * gap / _velocity_x(model, "bdg") if gap > 0 else 0.04
-    if not np.isfinite(k0) or k0 <= 0 or k0 >= np.pi:
-        raise ParameterError("k0", k0, "must lie in (0, pi)")
+    gap, vel = _bulk_gap(model, "bdg")
+    if bulk_gap is not None:
+        gap = float(bulk_gap)
+    if not gap > 0:
+        raise ParameterError("bulk_gap", gap, "the bulk is gapless: no edge-mode count")
     rng = np.random.default_rng(seed)
+    if method == "spectral_flow":
+        lo, up = _spectral_flow(model, width, gap, vel, rng, int(samples_per_branch))
+        return EdgeModeCount(round(lo), round(up), method, lo, up, 0.9 * gap, gap)
+    if k0 is None:
+        base = gap / vel if vel > 0 else 0.04
+        candidates = [min(f * base, 0.5) for f in (0.25, 0.5, 1.0)]
+    else:
+        candidates = [k0]
+    for k in candidates:
+        if not np.isfinite(k) or k <= 0 or k >= np.pi:
+            raise ParameterError("k0", k, "must lie in (0, pi)")
+    best = None
+    for k in candidates:
+        lower, upper, n_states = _count_at(model, width, k, gap, weight_threshold, rng)
+        if best is None or n_states > best[2]:
+            best = (lower, upper, n_states, k)
+    return EdgeModeCount(best[0], best[1], method, best[0], best[1], gap, gap, float(best[3]))
+
+
+def _half_weights(vecs: np.ndarray, width: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weights on the lower (y < W/2) and upper half of the ribbon."""
+    dens = (np.abs(vecs) ** 2).reshape(width, d, -1).sum(axis=1)
+    low = dens[: width // 2].sum(axis=0)
+    return low, dens.sum(axis=0) - low
+
+
+def _spectral_flow(model, width, gap, vel, rng, samples) -> tuple[float, float]:
+    """Velocity-weighted edge counts through the window |E| < gap/2 (see count_edge_modes)."""
+    if samples < 2:
+        raise ParameterError("samples_per_branch", samples, "must be >= 2")
+    # window centred at E_c = gap/2, half-width 0.4 gap: inside the gap and away from E = 0,
+    # where branches of the two edges meet and hybridize across a finite ribbon
+    centre, half = 0.5 * gap, 0.4 * gap
+    window = (centre - half, centre + half)
+    v = max(vel, 1e-12)
+    # coarse grid: spacing <= half / v, so a branch's k range in the window holds >= 2 points
+    n_coarse = int(np.clip(np.ceil(2 * np.pi * v / half), 128, 8192))
+    coarse = -np.pi + 2 * np.pi * np.arange(n_coarse) / n_coarse
+    h0, t = ribbon_blocks(model, coarse, "bdg")
+    marked = _count_in_window(h0, t, width, window) > 0
+    if not marked.any():
+        return 0.0, 0.0
+    near = marked | np.roll(marked, 1) | np.roll(marked, -1)
+    # one global fine grid (no point counted twice), restricted to the marked coarse cells
+    dk = 2 * half / (samples * v)
+    n_fine = int(np.ceil(2 * np.pi / dk))
+    dk = 2 * np.pi / n_fine
+    fine = -np.pi + dk * np.arange(n_fine)
+    cell = np.rint((fine + np.pi) / (2 * np.pi / n_coarse)).astype(int) % n_coarse
+    fine = fine[near[cell]]
+    h0, t = ribbon_blocks(model, fine, "bdg")
+    has = _count_in_window(h0, t, width, window) > 0
+    fine, h0, t = fine[has], h0[has], t[has]
+    step = 1e-6
+    hp, tp = ribbon_blocks(model, fine + step, "bdg")
+    hm, tm = ribbon_blocks(model, fine - step, "bdg")
+    ab = _upper_band(h0, t, width)
+    dab = (_upper_band(hp, tp, width) - _upper_band(hm, tm, width)) / (2 * step)
+    d = h0.shape[-1] if h0.size else 1
+    lower = upper = 0.0
+    for ab_k, dab_k in zip(ab, dab, strict=True):
+        w, vecs = _diagonalize(ab_k, window, rng, True)
+        if w.size == 0:
+            continue
+        # smooth window f(E) = cos^2(pi E / 2 eps) / eps, integral 1: the k sum of v f(E) over
+        # a branch converges fast (a sharp window would leave O(v dk / eps) errors)
+        x = w - centre
+        f = np.where(np.abs(x) < half, np.cos(np.pi * x / (2 * half)) ** 2 / half, 0.0)
+        vn = np.real(np.sum(np.conj(vecs) * _band_matvec(dab_k, vecs), axis=0))
+        low, up = _half_weights(vecs, width, d)
+        lower += float(np.sum(low * vn * f)) * dk
+        upper += float(np.sum(up * vn * f)) * dk
+    return lower, upper
+
+
+def _count_at(model, width, k0, gap, weight_threshold, rng) -> tuple[int, int, int]:
+    """Net chiral counts per edge at +-k0 and the number of edge states counted."""
     h0, t = ribbon_blocks(model, np.array([k0, -k0]), "bdg")
     d = h0.shape[-1]
     ab = _upper_band(h0, t, width)
-    counts = {"lower": 0, "upper": 0}
+    lower = upper = n_states = 0
     for sign, ab_k in zip((1, -1), ab, strict=True):
         w, v = _diagonalize(ab_k, gap, rng, True)
         if w.size == 0:
             continue
         low, up = _edge_weights(v, width, d)
         pos = (w > 0) & (w < gap)
-        counts["lower"] += sign * int(np.sum(pos & (low > weight_threshold)))
-        counts["upper"] += sign * int(np.sum(pos & (up > weight_threshold)))
-    return EdgeModeCount(counts["lower"], counts["upper"], float(k0), gap, gap)
+        n_low = int(np.sum(pos & (low > weight_threshold)))
+        n_up = int(np.sum(pos & (up > weight_threshold)))
+        lower += sign * n_low
+        upper += sign * n_up
+        n_states += n_low + n_up
+    return lower, upper, n_states
 
 
 def ribbon_spectrum(
@@ -404,7 +524,7 @@ def ribbon_spectrum(
     if kx.ndim != 1 or kx.size < 1:
         raise ParameterError("kx", kx.shape, "a 1D array of momenta is required")
     model = as_lattice_model(model)
-    gap = _bulk_gap(model, "bdg")
+    gap, _ = _bulk_gap(model, "bdg")
     window = 2 * gap if energy_window is None else float(energy_window)
     if not np.isfinite(window) or window <= 0:
         raise ParameterError("energy_window", energy_window, "must be > 0")
@@ -448,7 +568,9 @@ def ribbon_spectrum(
     }
     if count:
         c = count_edge_modes(model, width, bulk_gap=gap, seed=seed)
-        attrs.update(edge_modes_lower=c.lower, edge_modes_upper=c.upper, edge_count_k0=c.k0)
+        attrs.update(edge_modes_lower=c.lower, edge_modes_upper=c.upper,
+                     edge_count_method=c.method, edge_count_raw_lower=c.raw_lower,
+                     edge_count_raw_upper=c.raw_upper)  # fmt: skip
     ds = xr.Dataset(
         {
             "energy": ("state", cat(es), {"units": "eV", "long_name": "BdG energy"}),
