@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..cli.analyze_sts import load_spectra
 from ..io import write_3ds, write_nanonis_spectrum
 from ..report import Comparison
 from ..superconductivity.bcs import bcs_gap_meV, fit_bcs_gap
 from ..superconductivity.dynes import normalize_conductance, tunneling_conductance
 from ..superconductivity.gapmap import fit_gap_map
 from ..superconductivity.sts_fit import fit_spectrum
+from ..superconductivity.sts_load import load_spectra
 from .calibration import calibrate_sts
 from .context import StudyContext, save_figure
 from .samples import SERIES

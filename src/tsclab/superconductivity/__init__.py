@@ -57,6 +57,7 @@ from .sts_fit import (
     fit_spectrum,
     guess_dynes,
 )
+from .sts_load import Spectrum, load_spectra
 
 __all__ = [
     "BCS_RATIO",
@@ -65,6 +66,7 @@ __all__ = [
     "AngularComparison",
     "DynesModel",
     "GLFit",
+    "Spectrum",
     "SpectrumFit",
     "WHHFit",
     "average_spectrum",
@@ -93,6 +95,7 @@ __all__ = [
     "hc2_perp_gl",
     "hc2_point_from_rt",
     "hc2_slope_at_tc",
+    "load_spectra",
     "lockin_kernel",
     "maki_alpha",
     "normalize_conductance",
