@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from .._noise import add_noise
 from ..errors import ParameterError
 
 __all__ = ["LoopModel", "field_loop", "hall_loop", "magnetization_loop", "rmcd_loop"]
@@ -128,11 +129,7 @@ def hall_loop(
     """
     field, sweep = field_loop(max_field_T, n_per_branch)
     m = magnetization_loop(field, sweep, model, temperature_K)
-    r = shunt * (r0_ohm_per_T * field + r_ah_ohm * m)
-    if noise_ohm:
-        if rng is None:
-            raise ParameterError("rng", None, "noise needs a numpy Generator (reproducibility)")
-        r = r + rng.normal(0, noise_ohm, r.shape)
+    r = add_noise(shunt * (r0_ohm_per_T * field + r_ah_ohm * m), noise_ohm, rng)
     return _loop_dataset(field, sweep, r, "hall_resistance_ohm", "ohm", "R_yx", temperature_K)
 
 
@@ -148,9 +145,5 @@ def rmcd_loop(
 ) -> xr.Dataset:
     """RMCD signal (arbitrary units, proportional to :math:`M_z`) through a full loop."""
     field, sweep = field_loop(max_field_T, n_per_branch)
-    s = amplitude * magnetization_loop(field, sweep, model, temperature_K)
-    if noise:
-        if rng is None:
-            raise ParameterError("rng", None, "noise needs a numpy Generator (reproducibility)")
-        s = s + rng.normal(0, noise, s.shape)
+    s = add_noise(amplitude * magnetization_loop(field, sweep, model, temperature_K), noise, rng)
     return _loop_dataset(field, sweep, s, "rmcd", "arb. units", "RMCD signal", temperature_K)

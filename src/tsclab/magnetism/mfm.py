@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .._noise import add_noise
 from ..errors import ParameterError
 
 __all__ = ["differential_magnetization", "mfm_images", "rms_contrast"]
@@ -89,10 +90,7 @@ def mfm_images(
         filtered = filtered / scale
     # Sign: an "up" domain lowers the frequency shift (attractive force gradient).
     image = -0.5 * contrast_Hz * filtered
-    if noise_Hz:
-        if rng is None:
-            raise ParameterError("rng", None, "noise needs a numpy Generator (reproducibility)")
-        image = image + rng.normal(0, noise_Hz, image.shape)
+    image = add_noise(image, noise_Hz, rng)
     dims = getattr(spins, "dims", (*(f"dim_{i}" for i in range(s.ndim - 2)), "y", "x"))
     coords = dict(getattr(spins, "coords", {}))
     coords["x"] = ("x", np.arange(nx) * pixel_nm, {"units": "nm"})

@@ -34,6 +34,7 @@ import numpy as np
 from scipy.optimize import brentq, least_squares
 from scipy.special import digamma, polygamma
 
+from .._noise import add_noise
 from ..errors import ParameterError
 from ..results import Result
 from ..transport._curves import (
@@ -1244,11 +1245,7 @@ def resistance_vs_field_ohm(
     H = np.abs(np.asarray(field_T, dtype=float))
     # 0.5 (1 + tanh(x/2)) is the logistic without overflow
     R = rn * 0.5 * (1.0 + np.tanh((H - hc) / (2.0 * w)))
-    if noise_ohm:
-        if rng is None:
-            raise ParameterError("rng", None, "pass a numpy Generator to add noise")
-        R = R + noise_ohm * rng.standard_normal(R.shape)
-    return R
+    return add_noise(R, noise_ohm, rng)
 
 
 def hc2_point_from_rt(

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from .._noise import add_noise
 from ..errors import ParameterError
 from ..units import E_CHARGE_C, HBAR_EV_S
 
@@ -279,11 +280,7 @@ def sheet_resistance_ohm(
         r_int = r_int.copy()
         r_int[fin] = 1.0 / (g_n[fin] * se)
     R = r_int / (1.0 + r_int * g_fete)  # parallel channels; R = 0 when r_int = 0
-    if noise_ohm or noise_fraction:
-        if rng is None:
-            raise ParameterError("rng", None, "pass a numpy Generator to add noise")
-        R = R + (noise_ohm + noise_fraction * R) * rng.standard_normal(R.shape)
-    return R
+    return add_noise(R, noise_ohm + noise_fraction * R, rng)
 
 
 def zero_resistance_temperature_K(params: RTModelParams) -> float | None:
