@@ -132,3 +132,16 @@ def test_reproduce_quick_runs_every_step(tmp_path):
     records = (tmp_path / "results" / "records.csv").read_text()
     for q in ("tc_0_K", "delta_meV", "xi_gl_nm", "coercive_field_T", "chern_N"):
         assert q in records
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+
+    from tsclab.results import atomic_write
+
+    umask = os.umask(0o022)
+    try:
+        p = atomic_write(tmp_path / "f.txt", "x")
+        assert p.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)

@@ -144,11 +144,19 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, mode) as fh:
             fh.write(data)
+        _default_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _default_permissions(path: str | os.PathLike[str]) -> None:
+    """Give a temporary file the mode a plainly created file would have (mkstemp uses 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def write_records(records: Sequence[Result], path: str | os.PathLike[str]) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 import xarray as xr
 
 from .._version import __version__
+from ..results import _default_permissions
 
 __all__ = ["write_netcdf"]
 
@@ -34,6 +35,7 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     os.close(fd)
     try:
         ds.to_netcdf(tmp, engine="h5netcdf")
+        _default_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
