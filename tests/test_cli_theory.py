@@ -60,3 +60,18 @@ def test_bad_input_is_one_line_exit_2(args, capsys, tmp_path, monkeypatch):
     assert run(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("tsclab: error: ") and err.count("\n") == 1
+
+
+def test_text_options_and_thin_film_band_units(tmp_path, capsys):
+    """--set takes model options as text; the thin-film band path is in 1/Angstrom."""
+
+    out = tmp_path / "b.nc"
+    args = ["bands", "--model", "thin-film", "--set", "m=2", "--set", "material=Bi2Se3-NP09",
+            "--path", "G,X", "--n", "21", "--kind", "normal", "--out", str(out)]  # fmt: skip
+    assert run(args) == 0
+    ds = xr.load_dataset(out)
+    assert ds["kx"].attrs["units"] == "1/Angstrom"
+    # X = pi / a with a = 4.14 Angstrom for NP09 Bi2Se3
+    assert float(ds["kx"].max()) == pytest.approx(np.pi / 4.14, rel=1e-6)
+    assert run(["chern", "--model", "thin-film", "--set", "material=Nope"]) == 2
+    assert "material" in capsys.readouterr().err

@@ -14,15 +14,20 @@ from ..results import Result, records_to_json
 __all__ = ["parse_range", "parse_sets", "print_json", "print_records"]
 
 
-def parse_sets(items: Sequence[str] | None) -> dict[str, float]:
+def parse_sets(items: Sequence[str] | None, *, allow_text: bool = False) -> dict[str, Any]:
     """Parse ``["A=1", "lam=0.2"]`` into ``{"A": 1.0, "lam": 0.2}``.
+
+    With ``allow_text``, a value that is not a number is kept as a string (model options such
+    as ``material=Sb2Te3-L10``); the model then validates it.
 
     Examples
     --------
     >>> parse_sets(["A=1", "mu=-0.05"])
     {'A': 1.0, 'mu': -0.05}
+    >>> parse_sets(["material=Sb2Te3-L10"], allow_text=True)
+    {'material': 'Sb2Te3-L10'}
     """
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
     for item in items or ():
         name, sep, value = item.partition("=")
         name = name.strip()
@@ -31,7 +36,10 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, float]:
         try:
             out[name] = float(value)
         except ValueError:
-            raise ParameterError(name, value, "not a number") from None
+            if not allow_text:
+                raise ParameterError(name, value, "not a number") from None
+            out[name] = value.strip()
+            continue
         if not math.isfinite(out[name]):
             raise ParameterError(name, value, "must be finite")
     return out

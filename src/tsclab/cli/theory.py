@@ -20,7 +20,7 @@ _SET = typer.Option(None, "--set", help="Model parameter NAME=VALUE (repeatable)
 def _model(name: str, sets: list[str] | None):
     from ..models import make_model
 
-    return make_model(name, **parse_sets(sets))
+    return make_model(name, **parse_sets(sets, allow_text=True))
 
 
 def _scalar_params(model) -> dict[str, float | str]:
@@ -221,6 +221,11 @@ def register(app: typer.Typer) -> None:
             raise ParameterError("--kind", kind, "use bdg, normal or both")
         m = _model(model, sets)
         kx, ky, s, ticks = k_path([p for p in path.split(",") if p.strip()], n)
+        # the path is in lattice units (phase k a); models with a physical lattice constant
+        # (the thin film, k in 1/Angstrom) take k / a
+        a = float(getattr(m, "lattice_constant_A", 1.0))
+        k_units = "1/Angstrom" if hasattr(m, "lattice_constant_A") else "rad"
+        kx, ky, s = kx / a, ky / a, s / a
         data = {}
         if kind in ("bdg", "both"):
             e = eigvalsh_batched(m.bdg_hamiltonian(kx, ky))
@@ -236,14 +241,14 @@ def register(app: typer.Typer) -> None:
             data,
             coords={
                 "k": ("k", np.arange(n)),
-                "s": ("k", s, {"units": "rad", "long_name": "path length"}),
-                "kx": ("k", kx, {"units": "rad"}),
-                "ky": ("k", ky, {"units": "rad"}),
+                "s": ("k", s, {"units": k_units, "long_name": "path length"}),
+                "kx": ("k", kx, {"units": k_units}),
+                "ky": ("k", ky, {"units": k_units}),
             },
             attrs={
                 "model": model,
                 **{f"param_{k}": v for k, v in _scalar_params(m).items()},
-                "tick_positions": [t[0] for t in ticks],
+                "tick_positions": [t[0] / a for t in ticks],
                 "tick_labels": ",".join(t[1] for t in ticks),
                 "title": f"{model}: "
                 + ", ".join(_fmt(k, v) for k, v in _scalar_params(m).items()),

@@ -24,6 +24,16 @@ MODELS: dict[str, type] = {
 }
 
 
+def _constructor_names(cls) -> tuple[str, ...]:
+    """Numeric parameters first, then the other constructor options (material, profiles...)."""
+    import dataclasses
+
+    names = list(cls.parameter_names())
+    if dataclasses.is_dataclass(cls):
+        names += [f.name for f in dataclasses.fields(cls) if f.init and f.name not in names]
+    return tuple(names)
+
+
 def make_model(name: str, **params: Any):
     """Build a model by registered name.
 
@@ -36,9 +46,15 @@ def make_model(name: str, **params: Any):
         cls = MODELS[name]
     except KeyError:
         raise ParameterError("model", name, f"known models: {', '.join(sorted(MODELS))}") from None
-    unknown = set(params) - set(cls.parameter_names())
+    known = _constructor_names(cls)
+    unknown = set(params) - set(known)
     if unknown:
         bad = sorted(unknown)[0]
-        known = ", ".join(cls.parameter_names())
-        raise ParameterError(bad, params[bad], f"not a parameter of {name} (known: {known})")
+        raise ParameterError(
+            bad, params[bad], f"not a parameter of {name} (known: {', '.join(known)})"
+        )
+    numeric = set(cls.parameter_names())
+    for key, value in params.items():
+        if key in numeric and isinstance(value, str):
+            raise ParameterError(key, value, "not a number")
     return cls(**params)

@@ -79,7 +79,9 @@ def plot_phase_diagram(ds: xr.Dataset, path: str | os.PathLike[str], *, boundari
         ax.plot(X[unresolved], Y[unresolved], ".", color="0.45", ms=2.5,
                 label="gap unresolved by the k mesh")  # fmt: skip
     for i, (bx, by, blabel) in enumerate(boundaries or ()):
-        ax.plot(bx, by, color="k", ls=("--", ":")[i % 2], lw=1.1, label=blabel)
+        # alternate black dashes and orange dots: the second curve often runs over dark blue
+        ax.plot(bx, by, color=("k", "#ff8c00")[i % 2], ls=("--", ":")[i % 2], lw=1.5,
+                label=blabel)  # fmt: skip
     cbar = fig.colorbar(mesh, ax=ax, ticks=levels)
     cbar.set_label("BdG Chern number N" if ds.attrs.get("kind") == "bdg" else "Chern number C")
     ax.set_xlabel(_label(xname, ds[xname].attrs.get("units", "")))
@@ -147,8 +149,10 @@ def plot_bands(ds: xr.Dataset, path: str | os.PathLike[str], emax: float | None 
     ax.set_xlim(s.min(), s.max())
     if emax is not None:
         ax.set_ylim(-emax, emax)
-    ax.set_xlabel("k path (lattice units)")
+    ax.set_xlabel(f"k path ({ds['s'].attrs.get('units', 'lattice units')})")
     ax.set_ylabel("E (eV)")
     ax.legend(fontsize=8)
-    ax.set_title(str(ds.attrs.get("title", "")), fontsize=8)
+    import textwrap
+
+    ax.set_title(textwrap.fill(str(ds.attrs.get("title", "")), 90), fontsize=8)
     return _save(fig, path)
