@@ -166,6 +166,7 @@ MATERIALS: dict[str, MaterialParameters] = {
     "Bi2Se3-NP09": _set(
         "Bi2Se3-NP09", 0.28, 2.2, 4.1, 10.0, 56.6, -0.0068, 1.3, 19.6, 4.14, 28.64, _NP09, True
     ),
+    # B2 = 44.5 eV A^2 is Liu et al.'s Bi2Se3 value (a coincidence with the paper's 44.5 T)
     "Bi2Se3-L10": _set(
         "Bi2Se3-L10", 0.28, 2.26, 3.33, 6.86, 44.5, -0.0083, 5.74, 30.4, 4.14, 28.64, _L10, False
     ),

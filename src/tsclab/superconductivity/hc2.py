@@ -17,8 +17,8 @@ References
 Examples
 --------
 >>> from tsclab.superconductivity.hc2 import hc2_perp_gl, whh_reduced_field
->>> round(float(hc2_perp_gl(0.0, xi_gl_nm=2.2, tc_K=12.4)), 1)
-68.0
+>>> round(float(hc2_perp_gl(0.0, xi_gl_nm=3.0, tc_K=10.0)), 1)
+36.6
 >>> round(float(whh_reduced_field(1e-3)), 3)
 0.693
 """
@@ -121,8 +121,8 @@ def hc2_perp_gl(temperature_K: Any, xi_gl_nm: float, tc_K: float) -> np.ndarray:
 
     Examples
     --------
-    >>> round(float(hc2_perp_gl(0.0, 2.2, 12.4)), 2)
-    68.0
+    >>> round(float(hc2_perp_gl(0.0, 3.0, 10.0)), 2)
+    36.57
     """
     xi = _check_positive("xi_gl_nm", xi_gl_nm) * _NM
     tc = _check_positive("tc_K", tc_K)
@@ -158,8 +158,8 @@ def hc2_par_gl(temperature_K: Any, xi_gl_nm: float, d_sc_nm: float, tc_K: float)
 
     Examples
     --------
-    >>> round(float(hc2_par_gl(0.0, 2.2, 10.4, 12.4)), 1)
-    49.8
+    >>> round(float(hc2_par_gl(0.0, 3.0, 8.0, 10.0)), 1)
+    47.5
     """
     xi = _check_positive("xi_gl_nm", xi_gl_nm) * _NM
     d = _check_positive("d_sc_nm", d_sc_nm) * _NM
@@ -174,7 +174,7 @@ def xi_gl_of_T_nm(temperature_K: Any, xi_gl_nm: float, tc_K: float) -> np.ndarra
 
     Examples
     --------
-    >>> round(float(xi_gl_of_T_nm(9.3, 2.0, 12.4)), 3)
+    >>> round(float(xi_gl_of_T_nm(7.5, 2.0, 10.0)), 3)
     4.0
     """
     xi = _check_positive("xi_gl_nm", xi_gl_nm)
@@ -275,10 +275,10 @@ def fit_gl_2d(
     Examples
     --------
     >>> import numpy as np
-    >>> T = np.linspace(10.5, 12.0, 6)
-    >>> fit = fit_gl_2d(T, hc2_perp_gl(T, 2.2, 12.4), T, hc2_par_gl(T, 2.2, 10.4, 12.4))
+    >>> T = np.linspace(8.5, 9.8, 6)
+    >>> fit = fit_gl_2d(T, hc2_perp_gl(T, 3.0, 10.0), T, hc2_par_gl(T, 3.0, 8.0, 10.0))
     >>> round(fit.xi_gl_nm, 3), round(fit.d_sc_nm, 3)
-    (2.2, 10.4)
+    (3.0, 8.0)
     """
     src = dict(source or {})
     Tp, Hp, _ = _as_clean_xy(
@@ -776,8 +776,8 @@ def whh_reduced_field(reduced_temperature: Any, alpha: float = 0.0, lambda_so: f
 
     Examples
     --------
-    >>> round(float(whh_reduced_field(1e-3, alpha=2.9)), 3)
-    0.226
+    >>> round(float(whh_reduced_field(1e-3, alpha=1.0)), 3)  # ~ 0.693 / sqrt(1 + alpha^2)
+    0.49
     """
     if alpha < 0 or not math.isfinite(alpha):
         raise ParameterError("alpha", alpha, "the Maki parameter must be finite and >= 0")
@@ -822,8 +822,8 @@ def hc2_orbital_whh_T(tc_K: float, slope_T_per_K: float) -> float:
 
     Examples
     --------
-    >>> round(hc2_orbital_whh_T(12.4, 5.48), 1)
-    47.1
+    >>> round(hc2_orbital_whh_T(10.0, 4.0), 1)
+    27.7
     """
     return WHH_DIRTY_COEFFICIENT * _check_positive("tc_K", tc_K) * abs(float(slope_T_per_K))
 
@@ -932,8 +932,8 @@ def maki_alpha(hc2_orbital_T: float, pauli_limit_T: float) -> float:
 
     Examples
     --------
-    >>> round(maki_alpha(47.1, 23.0), 2)
-    2.9
+    >>> round(maki_alpha(27.7, 18.4), 2)
+    2.13
     """
     return (
         math.sqrt(2.0)
