@@ -268,3 +268,15 @@ def test_film_triplet_is_helical_on_the_top_surface():
     np.testing.assert_allclose(top, 1.0, atol=0.02)
     assert ds.k_F_invA.attrs["units"] == "1/Angstrom"
     assert ds.triplet_ratio.dims == ("V", "layer", "orbital")
+
+
+def test_band_gap_at_mu_is_not_reported_as_an_induced_gap():
+    """mu inside a hybridization gap of the film: min |E| of the BdG spectrum is the band gap
+    (it is there with the pairing switched off), so no proximity gap is reported."""
+    from tsclab.models import ThinFilmModel, get_material
+    from tsclab.proximity import induced_gap
+
+    p = get_material("Sb2Te3-L10")
+    film = ThinFilmModel(material="Sb2Te3-L10", m=4, delta0=0.01, mu=p.C + 0.05, V=0.1)
+    r = induced_gap(film, k_max_invA=0.12, n_coarse=150)
+    assert r.gap_meV is None and r.flags == ("normal_state_gap",)

@@ -132,7 +132,7 @@ def _objective(model, mask, n_pairs, w_thr):
     return f
 
 
-def induced_gap(
+def _min_top_energy(
     model: ThinFilmModel,
     *,
     k_max_invA: float | None = None,
@@ -143,32 +143,8 @@ def induced_gap(
     n_refine: int = 3,
     k_tol_invA: float = 1e-9,
 ) -> InducedGap:
-    """Induced gap on the top surface of one film (module doc).
-
-    Parameters
-    ----------
-    model
-        The film (continuum in-plane momenta; isotropic, so radial k suffices).
-    k_max_invA
-        Radial scan range [0, k_max], 1/Å. Default: 1.3 times the largest normal-state Fermi
-        momentum found below 0.5 1/Å (plus 0.01), or 0.1 when μ lies in a gap.
-    n_coarse
-        Points of the coarse scan.
-    w_threshold
-        Top-weight threshold :math:`w_\\mathrm{thr}`.
-    top
-        Top region: ``"half"`` (upper ⌈N_z/2⌉ sites) or ``"QL"`` (top QL).
-    n_pairs
-        ± pairs of levels nearest zero examined at each k.
-    n_refine
-        Number of the lowest local minima of the scan refined by bounded minimization.
-    k_tol_invA
-        Absolute tolerance in k of the refinement, 1/Å.
-
-    Returns
-    -------
-    InducedGap
-    """
+    """min |E| of the top-weighted BdG levels (:func:`induced_gap` without its normal-state
+    check; same parameters)."""
     require_scalar_film(model)
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
@@ -209,6 +185,66 @@ def induced_gap(
     if w_best - w_threshold < 0.1:
         flags.append("near_threshold")
     return InducedGap(1e3 * gap, float(k_best), float(w_best), tuple(flags))
+
+
+def induced_gap(
+    model: ThinFilmModel,
+    *,
+    k_max_invA: float | None = None,
+    n_coarse: int = 400,
+    w_threshold: float = 0.5,
+    top: Literal["half", "QL"] = "half",
+    n_pairs: int = 4,
+    n_refine: int = 3,
+    k_tol_invA: float = 1e-9,
+) -> InducedGap:
+    """Induced gap on the top surface of one film (module doc).
+
+    The same scan is run on the normal state (pairing off): when μ crosses no top-surface band
+    (a film insulating at μ), min |E| of the BdG spectrum is a band gap, not a proximity gap;
+    then ``gap_meV`` is None with the flag ``normal_state_gap`` (criterion: the normal-state
+    min |E| of top states is at least half the BdG one).
+
+    Parameters
+    ----------
+    model
+        The film (continuum in-plane momenta; isotropic, so radial k suffices).
+    k_max_invA
+        Radial scan range [0, k_max], 1/Å. Default: 1.3 times the largest normal-state Fermi
+        momentum found below 0.5 1/Å (plus 0.01), or 0.1 when μ lies in a gap.
+    n_coarse
+        Points of the coarse scan.
+    w_threshold
+        Top-weight threshold :math:`w_\\mathrm{thr}`.
+    top
+        Top region: ``"half"`` (upper ⌈N_z/2⌉ sites) or ``"QL"`` (top QL).
+    n_pairs
+        ± pairs of levels nearest zero examined at each k.
+    n_refine
+        Number of the lowest local minima of the scan refined by bounded minimization.
+    k_tol_invA
+        Absolute tolerance in k of the refinement, 1/Å.
+
+    Returns
+    -------
+    InducedGap
+    """
+    options = dict(
+        k_max_invA=k_max_invA,
+        n_coarse=n_coarse,
+        w_threshold=w_threshold,
+        top=top,
+        n_pairs=n_pairs,
+        n_refine=n_refine,
+        k_tol_invA=k_tol_invA,
+    )
+    result = _min_top_energy(model, **options)
+    if result.gap_meV is None or not np.any(np.asarray(model.delta0)):
+        return result
+    normal = _min_top_energy(model.with_params(delta0=0.0), **options)
+    if normal.gap_meV is not None and normal.gap_meV >= 0.5 * result.gap_meV:
+        return InducedGap(None, None, None, ("normal_state_gap",))
+    return result
 
 
 def induced_gap_vs_thickness(
@@ -267,18 +303,25 @@ def induced_gap_vs_thickness(
             "k_invA": ("m", col("k_invA"), {"units": "1/Angstrom", "long_name": "|k| at gap"}),
             "w_top": ("m", col("w_top"), {"units": "1", "long_name": "top weight of state"}),
             "defined": ("m", defined, {"units": "1", "long_name": "gap defined"}),
-            "flags": ("m", np.array([",".join(r.flags) for r in rows], dtype=object),
-                      {"units": "", "long_name": "quality flags"}),
+            "flags": (
+                "m",
+                np.array([",".join(r.flags) for r in rows], dtype=object),
+                {"units": "", "long_name": "quality flags"},
+            ),
         },
         coords={"m": ("m", np.array(m_values), {"units": "QL", "long_name": "thickness"})},
         attrs={
-            "material": p.name, "n_sub": model.n_sub, "lam_eV": float(np.mean(model.lam)),
-            "mu_eV": float(np.mean(model.mu)), "V_eV": float(np.mean(model.V)),
-            "delta0_eV": float(np.mean(model.delta0)), "method": "proximity.induced_gap",
+            "material": p.name,
+            "n_sub": model.n_sub,
+            "lam_eV": float(np.mean(model.lam)),
+            "mu_eV": float(np.mean(model.mu)),
+            "V_eV": float(np.mean(model.V)),
+            "delta0_eV": float(np.mean(model.delta0)),
+            "method": "proximity.induced_gap",
             "top_weight_threshold": options.get("w_threshold", 0.5),
             "tsclab_version": __version__,
         },
-    )  # fmt: skip
+    )
 
 
 def min_abs_energy_on_grid(model: ThinFilmModel, kx, ky=0.0) -> np.ndarray:
