@@ -65,7 +65,8 @@ class InducedGap:
         Top weight of the state that sets the gap.
     flags
         ``"no_top_state"``, ``"at_scan_edge"`` (minimum at the end of the k range),
-        ``"near_threshold"`` (``w_top`` within 0.1 of the threshold).
+        ``"near_threshold"`` (``w_top`` within 0.1 of the threshold), ``"normal_state_gap"``
+        (μ crosses no top-surface band: the minimum is a band gap, not a proximity gap).
     """
 
     gap_meV: float | None
