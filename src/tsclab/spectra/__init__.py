@@ -1,5 +1,6 @@
 """Spectra: k meshes and paths, batched eigen-solvers, gaps on meshes, k-space symmetries."""
 
+from .arpes import arpes_map, fit_dirac_dispersion
 from .kgrid import KMesh, clustered_axis, k_path, uniform_axis
 from .solvers import (
     GapOnMesh,
@@ -16,9 +17,11 @@ __all__ = [
     "GapOnMesh",
     "KMesh",
     "abs_spectrum_symmetries",
+    "arpes_map",
     "clustered_axis",
     "eigh_batched",
     "eigvalsh_batched",
+    "fit_dirac_dispersion",
     "gap_on_mesh",
     "hamiltonian_on_k",
     "k_path",
