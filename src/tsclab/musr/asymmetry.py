@@ -95,18 +95,49 @@ def fit_wtf(
     error: np.ndarray,
     field_T: float,
     *,
+    absolute_sigma: bool = True,
     sample: str = "",
     source: Mapping[str, Any] | None = None,
 ) -> list[Result]:
     """Fit a wTF spectrum; returns ``a_para``, ``relaxation_per_us`` and ``phase_rad`` records.
 
     The field is fixed (known applied field); the fit is weighted by ``error``.
+
+    Parameters
+    ----------
+    time_us, asymmetry, error
+        Time (us), asymmetry and its one-sigma error, same 1-D shape; non-finite points and
+        points with ``error <= 0`` are dropped (at least 8 must remain).
+    field_T
+        Applied transverse field, T.
+    absolute_sigma
+        As in :func:`scipy.optimize.curve_fit`. True (default): ``error`` is an absolute
+        one-sigma error (muSR counting statistics), the covariance is
+        :math:`(J^T J)^{-1}` of the weighted residuals, not rescaled. False: ``error`` only
+        sets relative weights, the covariance is scaled by the reduced chi^2.
+        ``extra["covariance"]`` says which was used; ``extra["reduced_chi2"]`` lets a user
+        judge whether the stated errors are right.
+
+    Returns
+    -------
+    list of Result
+        When the optimizer did not converge (``fit_failed``) or the covariance is singular
+        (``singular_covariance``: a parameter not determined by the data, e.g. the phase at
+        zero field), every record has ``value=None`` and ``stderr=None``; the optimizer's
+        number is kept in ``extra["fit_value"]``.
+
+    References
+    ----------
+    A. Yaouanc, P. Dalmas de Réotier, *Muon Spin Rotation, Relaxation, and Resonance*
+    (OUP, 2011), ch. 6 (wTF magnetic volume fraction).
     """
     t = np.asarray(time_us, dtype=float)
     a = np.asarray(asymmetry, dtype=float)
     e = np.asarray(error, dtype=float)
     if not (t.shape == a.shape == e.shape) or t.ndim != 1:
         raise ParameterError("asymmetry", a.shape, "time, asymmetry and error: same 1-D shape")
+    if not np.isfinite(field_T):
+        raise ParameterError("field_T", field_T, "must be finite")
     ok = np.isfinite(t) & np.isfinite(a) & np.isfinite(e) & (e > 0)
     if ok.sum() < 8:
         raise ParameterError("asymmetry", int(ok.sum()), "fewer than 8 usable points")
@@ -120,22 +151,37 @@ def fit_wtf(
     dof = max(t.size - 3, 1)
     chi2r = float(np.sum(sol.fun**2) / dof)
     flags: tuple[str, ...] = () if sol.success else ("fit_failed",)
-    try:
-        cov = np.linalg.inv(sol.jac.T @ sol.jac) * max(chi2r, 1.0)
-        err = np.sqrt(np.diag(cov))
-    except np.linalg.LinAlgError:
+    jtj = sol.jac.T @ sol.jac
+    err: list[float | None]
+    # a rank-deficient J^T J rarely makes inv() raise; test the condition number instead
+    if not np.all(np.isfinite(jtj)) or np.linalg.cond(jtj) > 1e12:
         err = [None] * 3
         flags = (*flags, "singular_covariance")
+    else:
+        cov = np.linalg.inv(jtj) * (1.0 if absolute_sigma else chi2r)
+        err = [float(x) for x in np.sqrt(np.abs(np.diag(cov)))]
+    failed = bool(flags)
     common = {
         "method": "musr.fit_wtf",
         "sample": sample,
         "source": dict(source or {}),
         "criterion": f"wTF at {field_T} T",
         "flags": flags,
-        "extra": {"reduced_chi2": chi2r},
     }
+    cov_rule = "absolute sigma" if absolute_sigma else "scaled by reduced chi2"
     names = [("a_para", ""), ("relaxation_per_us", "1/us"), ("phase_rad", "rad")]
     return [
-        Result(q, float(v), None if s is None else float(s), u, **common)
+        Result(
+            q,
+            None if failed else float(v),
+            None if failed or s is None else float(s),
+            u,
+            **common,
+            extra={
+                "reduced_chi2": chi2r,
+                "covariance": cov_rule,
+                **({"fit_value": float(v)} if failed else {}),
+            },
+        )
         for (q, u), v, s in zip(names, sol.x, err, strict=True)
     ]

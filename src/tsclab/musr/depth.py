@@ -8,8 +8,11 @@ of layer values:
     f(E) = \sum_\ell f_\ell \int_{z_{\ell-1}}^{z_\ell} p(z; E)\, dz \Big/ \int p(z; E)\, dz .
 
 Stopping profiles should come from TRIM.SP (musrfit ``.rge`` files: depth in Å, particle
-counts); :func:`read_rge`-style arrays are accepted as they are. Without them,
-:func:`gamma_profile` gives a documented stand-in: a gamma distribution of depth with mean
+counts); tsclab does not read ``.rge`` files, but a TRIM.SP profile is accepted as an array:
+wrap it as an ``xr.DataArray`` with dims (energy, depth) and coordinates in keV and nm and pass
+it to :func:`layer_weights`. Without them, :func:`gamma_profile` gives a documented stand-in
+(its output says so in ``attrs["stopping_profile"]``, carried on to the fit result): a gamma
+distribution of depth with mean
 :math:`\bar z(E) = z_1 (E/1\,\mathrm{keV})^{n}` and relative width ``rel_width`` — the shape
 LE-muSR stopping profiles have (skewed, with a tail to depth), with parameters a user should
 take from TRIM.SP for their stack. The layer fractions are fitted by bounded linear least
@@ -31,6 +34,9 @@ from scipy.optimize import lsq_linear
 from ..errors import ParameterError
 
 __all__ = ["fit_layer_fractions", "gamma_profile", "layer_weights"]
+
+#: ``attrs["stopping_profile"]`` of profiles from :func:`gamma_profile` (and of what they feed).
+GAMMA_STAND_IN = "gamma stand-in, not TRIM.SP"
 
 
 def gamma_profile(
@@ -67,7 +73,11 @@ def gamma_profile(
         dims=("energy", "depth"),
         coords={"energy": ("energy", e, {"units": "keV"}), "depth": ("depth", z, {"units": "nm"})},
         name="stopping_profile",
-        attrs={"units": "1/nm", "long_name": "muon stopping profile (gamma stand-in)"},
+        attrs={
+            "units": "1/nm",
+            "long_name": "muon stopping profile (gamma stand-in)",
+            "stopping_profile": GAMMA_STAND_IN,
+        },
     )
 
 
@@ -94,32 +104,113 @@ def layer_weights(profiles: xr.DataArray, boundaries_nm: np.ndarray) -> xr.DataA
         dims=("energy", "layer"),
         coords={"energy": profiles["energy"], "layer": np.arange(w.shape[1])},
         name="layer_weight",
-        attrs={"units": ""},
+        attrs={
+            "units": "",
+            "stopping_profile": profiles.attrs.get("stopping_profile", "user-supplied"),
+        },
     )
 
 
 def fit_layer_fractions(
     f_measured: np.ndarray, f_error: np.ndarray, weights: xr.DataArray
 ) -> xr.Dataset:
-    """Fit layer values f_l (0..1) to f(E) = sum_l w_l(E) f_l; returns values and errors."""
+    """Fit layer values f_l (0..1) to f(E) = sum_l w_l(E) f_l by bounded linear least squares.
+
+    Parameters
+    ----------
+    f_measured
+        Measured fraction per implantation energy, shape (n_energy,); finite.
+    f_error
+        One-sigma errors of ``f_measured`` (absolute), finite and > 0.
+    weights
+        Layer weights, dims (energy, layer), from :func:`layer_weights`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``f_layer`` and ``f_layer_stderr`` (dim ``layer``); ``at_bound`` (bool per layer: the
+        value sits on the 0 or 1 bound). The stderr of a layer at a bound is not reported
+        (missing, i.e. NaN, the xarray missing-value marker, with ``at_bound`` saying why): the
+        unconstrained covariance does not describe an estimate pinned at a bound. Attrs:
+        ``reduced_chi2``, ``success`` (bool), ``fit_failed`` (bool: the optimizer did not
+        converge, or the covariance is singular, in which case all stderrs are missing),
+        ``flags`` (comma-separated: ``fit_failed``, ``singular_covariance``, ``at_bound``)
+        and ``stopping_profile`` (from the weights: ``"gamma stand-in, not TRIM.SP"`` for
+        :func:`gamma_profile`).
+
+    Raises
+    ------
+    ParameterError
+        Non-finite or mis-shaped ``f_measured``/``f_error``, a non-positive error, or
+        non-finite weights.
+
+    Examples
+    --------
+    >>> z = np.linspace(0, 100, 1001)
+    >>> w = layer_weights(gamma_profile(z, np.array([1.0, 3.0, 8.0, 15.0])), [10.0])
+    >>> ds = fit_layer_fractions(w.values @ np.array([0.8, 0.2]), np.full(4, 0.01), w)
+    >>> np.round(ds.f_layer.values, 3).tolist(), bool(ds.attrs["fit_failed"])
+    ([0.8, 0.2], False)
+
+    References
+    ----------
+    P. B. Stark, R. L. Parker, Comput. Stat. 10, 129 (1995) (bounded-variable least squares);
+    musrfit ``PDepthProfile`` (A. Suter, B. M. Wojek, Phys. Procedia 30, 69 (2012)).
+    """
     w = weights.transpose("energy", "layer").values
     f = np.asarray(f_measured, dtype=float)
     s = np.asarray(f_error, dtype=float)
-    if f.shape != (w.shape[0],) or s.shape != f.shape or np.any(s <= 0):
-        raise ParameterError("f_measured", f.shape, "one value and a positive error per energy")
-    sol = lsq_linear(w / s[:, None], f / s, bounds=(0, 1))
+    if f.shape != (w.shape[0],):
+        raise ParameterError("f_measured", f.shape, f"one value per energy ({w.shape[0]})")
+    if not np.all(np.isfinite(f)):
+        raise ParameterError(
+            "f_measured", f.tolist(), "must be finite (drop the energies without a value)"
+        )
+    if s.shape != f.shape:
+        raise ParameterError("f_error", s.shape, "one error per value of f_measured")
+    if not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ParameterError("f_error", s.tolist(), "errors must be finite and > 0")
+    if not np.all(np.isfinite(w)):
+        raise ParameterError("weights", "non-finite", "layer weights must be finite")
     jw = w / s[:, None]
+    sol = lsq_linear(jw, f / s, bounds=(0, 1), method="bvls")
+    flags: list[str] = []
+    success = bool(sol.success)
+    if not success:
+        flags.append("fit_failed")
     try:
         cov = np.linalg.inv(jw.T @ jw)
-        err = np.sqrt(np.diag(cov))
+        diag = np.diag(cov)
+        if not np.all(np.isfinite(diag)) or np.any(diag < 0):
+            raise np.linalg.LinAlgError("non-positive covariance diagonal")
+        err = np.sqrt(diag)
     except np.linalg.LinAlgError:
         err = np.full(w.shape[1], np.nan)
+        flags.append("singular_covariance")
+    # active bounds: lsq_linear reports them in active_mask (-1 lower, +1 upper)
+    at_bound = np.asarray(sol.active_mask) != 0
+    at_bound |= (sol.x <= 1e-12) | (sol.x >= 1 - 1e-12)
+    if at_bound.any():
+        flags.append("at_bound")
+        err = np.where(at_bound, np.nan, err)
+    fit_failed = "fit_failed" in flags or "singular_covariance" in flags
     chi2r = float(np.sum(sol.fun**2) / max(f.size - w.shape[1], 1))
     return xr.Dataset(
         {
             "f_layer": ("layer", sol.x, {"units": "", "long_name": "layer value"}),
-            "f_layer_stderr": ("layer", err, {"units": ""}),
+            "f_layer_stderr": (
+                "layer",
+                err,
+                {"units": "", "note": "NaN where at_bound or the covariance is singular"},
+            ),
+            "at_bound": ("layer", at_bound, {"long_name": "value on the 0 or 1 bound"}),
         },
         coords={"layer": weights["layer"]},
-        attrs={"reduced_chi2": chi2r, "success": int(sol.success)},
+        attrs={
+            "reduced_chi2": chi2r,
+            "success": int(success),
+            "fit_failed": int(fit_failed),
+            "flags": ",".join(flags),
+            "stopping_profile": weights.attrs.get("stopping_profile", "user-supplied"),
+        },
     )
