@@ -37,3 +37,19 @@ def test_bkt_flags_and_bad_input():
     assert r.value is None and "too_few_points" in r.flags
     with pytest.raises(ParameterError):
         t_bkt_from_rt(T, 100 + 0 * T, r_window=(0.5, 0.1))
+
+
+def test_bkt_zero_inside_window_is_fit_failed_without_value():
+    # (dlnR/dT)^(-2/3) flat then rising (a hockey stick, not Halperin-Nelson): the fitted
+    # line's zero falls inside the window, which is no T_BKT
+    T = np.linspace(5.5, 9.0, 1500)
+    y = 0.3 + 3.0 * np.clip(T - 6.0, 0.0, None)
+    d = y**-1.5
+    lnR = np.concatenate([[0.0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(T))])
+    R = 100.0 * np.exp(lnR - lnR[-1] + np.log(0.29))
+    T = np.concatenate([T, np.linspace(9.01, 10.0, 20)])
+    R = np.concatenate([R, np.linspace(30.0, 100.0, 20)])
+    r = t_bkt_from_rt(T, R, r_normal_ohm=100.0)
+    assert r.flags == ("fit_failed",)
+    assert r.value is None and r.stderr is None
+    assert r.extra["window_K"][0] <= r.extra["fit_value"] <= r.extra["window_K"][1]

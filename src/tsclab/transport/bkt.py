@@ -58,7 +58,8 @@ def t_bkt_from_rt(
     Result
         ``t_bkt_K`` with the one-sigma error from the line fit; ``value=None`` with
         ``too_few_points`` (fewer than 4 points in the window) or ``fit_failed`` (the
-        linearized data do not extrapolate to a zero below the window).
+        linearized data do not extrapolate to a zero below the window; the line's zero, if
+        any, is then in ``extra["fit_value"]``).
     """
     lo, hi = (float(v) for v in r_window)
     if not 0 < lo < hi < 1:
@@ -111,8 +112,14 @@ def t_bkt_from_rt(
         cov = s2 * np.linalg.inv(A.T @ A)
         g = np.array([-1 / b, a / b**2])
         err = math.sqrt(max(float(g @ cov @ g), 0.0))
-    flags: tuple[str, ...] = () if t_bkt < x.min() else ("fit_failed",)
+    extra = {"n_points": int(x.size), "window_K": [float(x.min()), float(x.max())],
+             "b_prime_K05": float(2.0 * b ** (-1.5))}  # fmt: skip
+    if t_bkt >= x.min():
+        # the line's zero lies inside the window it was fitted on: the tail is not
+        # Halperin-Nelson there, and the zero is not a T_BKT; keep the number for inspection
+        return Result("t_bkt_K", None, None, unit="K", criterion=crit, method=meth,
+                      sample=sample, source=src, flags=("fit_failed",),
+                      extra={**extra, "fit_value": float(t_bkt),
+                             "reason": "the line's zero lies inside the fit window"})  # fmt: skip
     return Result("t_bkt_K", t_bkt, err, unit="K", criterion=crit, method=meth, sample=sample,
-                  source=src, flags=flags,
-                  extra={"n_points": int(x.size), "window_K": [float(x.min()), float(x.max())],
-                         "b_prime_K05": float(2.0 * b ** (-1.5))})  # fmt: skip
+                  source=src, extra=extra)  # fmt: skip
