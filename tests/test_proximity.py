@@ -280,3 +280,41 @@ def test_band_gap_at_mu_is_not_reported_as_an_induced_gap():
     film = ThinFilmModel(material="Sb2Te3-L10", m=4, delta0=0.01, mu=p.C + 0.05, V=0.1)
     r = induced_gap(film, k_max_invA=0.12, n_coarse=150)
     assert r.gap_meV is None and r.flags == ("normal_state_gap",)
+
+
+def test_array_pairing_profile_is_checked_like_the_interface_profile():
+    """An array pairing profile (delta0 ignored) must give the same gap as the equivalent
+    interface profile, and a band gap must still be recognized."""
+    import numpy as np
+
+    from tsclab.models import ThinFilmModel, get_material
+    from tsclab.proximity import induced_gap
+
+    mu = get_material("Bi2Se3-NP09").C + 0.10
+    ref = induced_gap(ThinFilmModel(m=3, delta0=0.01, mu=mu), k_max_invA=0.05, n_coarse=150)
+    arr = induced_gap(
+        ThinFilmModel(m=3, delta0=0.0, mu=mu, delta_profile=np.array([0.01, 0, 0])),
+        k_max_invA=0.05,
+        n_coarse=150,
+    )
+    assert arr.gap_meV == pytest.approx(ref.gap_meV, rel=1e-6)
+    p = get_material("Sb2Te3-L10")
+    film = ThinFilmModel(
+        material="Sb2Te3-L10",
+        m=4,
+        delta0=0.0,
+        mu=p.C + 0.05,
+        V=0.1,
+        delta_profile=np.array([0.01, 0, 0, 0]),
+    )
+    assert induced_gap(film, k_max_invA=0.12, n_coarse=150).flags == ("normal_state_gap",)
+
+
+def test_v_on_an_array_potential_is_refused():
+    import numpy as np
+
+    from tsclab.errors import ParameterError
+    from tsclab.models import ThinFilmModel
+
+    with pytest.raises(ParameterError, match="array"):
+        ThinFilmModel(m=3, V_profile=np.array([-0.01, 0.0, 0.01]), V=0.05).potential()

@@ -234,7 +234,8 @@ def test_fine_grid_gaps_and_dirac_point_converge():
     expected = [1285.0, 122.0, 40.0, 23.0, 1.1, 2.5]
     for m, gap in enumerate(expected, start=1):
         lo, hi = _middle(ThinFilmModel(m=m, n_sub=8).normal_levels_radial(0.0))
-        assert 1e3 * (hi - lo) == pytest.approx(gap, abs=0.6)
+        # half a unit of the last digit PHYSICS.md prints
+        assert 1e3 * (hi - lo) == pytest.approx(gap, abs=0.05 if gap < 10 else 0.5)
     for n_sub in (1, 4, 8):
         lo, hi = _middle(ThinFilmModel(m=14, n_sub=n_sub).normal_levels_radial(0.0))
         assert 0.5 * (lo + hi) == pytest.approx(0.0296, abs=1e-4)

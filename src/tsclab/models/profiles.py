@@ -65,8 +65,8 @@ def potential_profile(
     Parameters
     ----------
     kind
-        ``"linear"``, ``"exponential"`` or an array of n_sites values (eV; then V and V_offset
-        are added as ``V_offset + array``).
+        ``"linear"``, ``"exponential"`` or an array of n_sites values (eV; the result is
+        ``V_offset + array``, and V must be 0).
     n_sites
         Number of sites N_z.
     a_z_A
@@ -81,6 +81,15 @@ def potential_profile(
     V = np.asarray(V, dtype=float)[..., None]
     off = np.asarray(V_offset, dtype=float)[..., None]
     if not isinstance(kind, str):
+        if np.any(V != 0):
+            # an array carries its own shape and size: a V on top of it would silently do
+            # nothing (a V sweep would be a no-op), so refuse it
+            raise ParameterError(
+                "V",
+                float(np.max(np.abs(V))),
+                "V applies to the 'linear' and 'exponential' "
+                "profiles; with an array profile scale the array or use V_offset",
+            )
         return off + _as_user_array(kind, n_sites, "V_profile")
     if kind == "linear":
         s = np.linspace(-1.0, 1.0, n_sites) if n_sites > 1 else np.zeros(1)

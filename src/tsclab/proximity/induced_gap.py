@@ -240,9 +240,10 @@ def induced_gap(
         k_tol_invA=k_tol_invA,
     )
     result = _min_top_energy(model, **options)
-    if result.gap_meV is None or not np.any(np.asarray(model.delta0)):
+    if result.gap_meV is None or not np.any(model.pairing_amplitudes()):
         return result
-    normal = _min_top_energy(model.with_params(delta0=0.0), **options)
+    # pairing off whatever its profile (an array profile ignores delta0)
+    normal = _min_top_energy(model.with_params(delta_profile="interface", delta0=0.0), **options)
     if normal.gap_meV is not None and normal.gap_meV >= 0.5 * result.gap_meV:
         return InducedGap(None, None, None, ("normal_state_gap",))
     return result
