@@ -84,3 +84,11 @@ def test_section_2_4_critical_values():
 def test_registry_builds_the_checked_form():
     m = make_model("two-surface", lam=0.3)
     assert m.form == "lattice" and m.n_orbitals == 4
+
+
+@pytest.mark.parametrize("bad", ["abc", None, 1j, float("nan"), float("inf")])
+def test_bad_parameter_values_are_parameter_errors(bad):
+    from tsclab.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="lam"):
+        TwoSurfaceModel(lam=bad)

@@ -98,8 +98,11 @@ class TwoSurfaceModel:
         for f in fields(self):
             if f.name == "form":
                 continue
-            v = np.asarray(getattr(self, f.name))
-            if not np.all(np.isfinite(v)) or np.iscomplexobj(v):
+            try:
+                v = np.asarray(getattr(self, f.name), dtype=float)
+            except (TypeError, ValueError):
+                raise ParameterError(f.name, getattr(self, f.name), "not a number") from None
+            if not np.all(np.isfinite(v)):
                 raise ParameterError(f.name, getattr(self, f.name), "must be real and finite")
 
     @classmethod
