@@ -158,6 +158,7 @@ def test_rfim_with_demagnetizing_field_ends_in_metastable_states(demag):
         nb = np.roll(s, 1, 0) + np.roll(s, -1, 0) + np.roll(s, 1, 1) + np.roll(s, -1, 1)
         local = H - demag * s.mean() + h + nb
         assert np.all(local[s < 0] <= 1e-9)
+
     # demagnetization shears the loop (the demagnetizing field favours reversal while M < 0 and
     # opposes it once M > 0): the field span from 1 % to 99 % reversal widens
     def span(d):
@@ -165,3 +166,25 @@ def test_rfim_with_demagnetizing_field_ends_in_metastable_states(demag):
         return hf[np.searchsorted(m, 0.98)] - hf[np.searchsorted(m, -0.98)]
 
     assert span(ds) > span(rfim_upsweep(h, 1.0)) + 0.5 * demag
+
+
+def test_loop_stderrs_match_monte_carlo_scatter():
+    """Reported stderrs (background lstsq covariance; noise/slope at a single clean crossing)
+    agree with the scatter of the estimates over independent noise realizations."""
+    model = LoopModel(coercive_field_T=0.06, width_T=0.01, t_curie_K=20, exchange_bias_T=0.0)
+    rng = np.random.default_rng(11)
+    names = ("anomalous_hall_resistance_ohm", "background_slope", "coercive_field_T")
+    vals = {q: [] for q in names}
+    errs = {q: [] for q in names}
+    for _ in range(300):
+        ds = hall_loop(model, 2.0, r_ah_ohm=50.0, r0_ohm_per_T=-30.0, noise_ohm=0.2, rng=rng,
+                       max_field_T=0.5, n_per_branch=201)  # fmt: skip
+        h, r, sw = ds.field_T.values, ds.hall_resistance_ohm.values, ds.sweep.values
+        rec = _by_quantity(analyze_loop(h, r, sw, saturation_field_T=0.2))
+        for q in names:
+            vals[q].append(rec[q].value)
+            errs[q].append(rec[q].stderr)
+    for q in names:
+        assert None not in errs[q], q
+        # 300 samples: the sample std is within ~10 % of the true sigma (2 sigma ~ 8 %)
+        assert np.mean(errs[q]) == pytest.approx(np.std(vals[q], ddof=1), rel=0.2), q

@@ -8,8 +8,9 @@ Procedure (PHYSICS.md §6.1):
 3. the zero crossings of the remaining (anomalous) part on the up and down sweeps give
    :math:`H_{c+}, H_{c-}`; coercive field :math:`(H_{c+} - H_{c-})/2`, exchange bias
    :math:`(H_{c+} + H_{c-})/2`;
-4. the anomalous amplitude is half the difference of the saturated levels; the remanence
-   (squareness) is the anomalous signal at H = 0 divided by that amplitude.
+4. the anomalous amplitude (record ``anomalous_<quantity>``) is half the difference of the
+   saturated levels; the remanence (squareness) is the anomalous signal at H = 0 divided by
+   that amplitude.
 
 A loop without a sign change on a sweep (paramagnet, shorted Hall voltage in the
 zero-resistance state) gives ``coercive_field_T = None`` with the flag ``no_hysteresis``.
@@ -32,15 +33,31 @@ from ..results import Result
 __all__ = ["analyze_loop"]
 
 
-def _crossing(h: np.ndarray, y: np.ndarray) -> tuple[float | None, float | None]:
-    """Field where y changes sign (linear interpolation) and its spread across crossings."""
+def _crossing(
+    h: np.ndarray, y: np.ndarray, noise: float | None
+) -> tuple[float | None, float | None]:
+    r"""Field where y changes sign (linear interpolation) and its one-sigma error.
+
+    Several crossings (noise near H_c): their median and the standard error of their spread.
+    One crossing: the error of the interpolated zero propagated from the point noise ``noise``
+    of the two bracketing points, :math:`\sigma_H = \sigma \sqrt{(1-t)^2 + t^2} / |dy/dH|`
+    (``t`` the interpolation fraction), i.e. noise / slope of the signal at the crossing; None
+    when the noise is unknown.
+    """
     s = np.sign(y)
     idx = np.nonzero(s[:-1] * s[1:] < 0)[0]
     if idx.size == 0:
         return None, None
-    xs = h[idx] - y[idx] * (h[idx + 1] - h[idx]) / (y[idx + 1] - y[idx])
-    # Noise can produce several crossings near H_c: report their median and spread.
-    return float(np.median(xs)), float(np.std(xs) / np.sqrt(xs.size)) if xs.size > 1 else None
+    dh = h[idx + 1] - h[idx]
+    dy = y[idx + 1] - y[idx]
+    xs = h[idx] - y[idx] * dh / dy
+    if xs.size > 1:
+        # Noise can produce several crossings near H_c: report their median and spread.
+        return float(np.median(xs)), float(np.std(xs) / np.sqrt(xs.size))
+    if noise is None or dh[0] == 0:
+        return float(xs[0]), None
+    t = -y[idx[0]] / dy[0]
+    return float(xs[0]), float(noise * np.hypot(1 - t, t) / abs(dy[0] / dh[0]))
 
 
 def analyze_loop(
@@ -73,8 +90,13 @@ def analyze_loop(
     Returns
     -------
     list of Result
-        ``coercive_field_T``, ``exchange_bias_T``, ``anomalous_amplitude``, ``remanence``,
-        ``background_slope``.
+        ``coercive_field_T``, ``exchange_bias_T``, ``anomalous_<quantity>`` (e.g.
+        ``anomalous_hall_resistance_ohm``, in ``unit``), ``remanence``, ``background_slope``
+        (``unit``/T). The stderrs of ``anomalous_<quantity>`` and ``background_slope`` come
+        from the least-squares covariance of the background fit (residual variance of the
+        saturated parts); those of the crossings from the spread of several noise crossings,
+        or, for one clean crossing, the residual noise / |slope of the signal at the
+        crossing|. None where not estimable (no saturated region, degenerate fit).
 
     Examples
     --------
@@ -103,23 +125,32 @@ def analyze_loop(
 
     hi = np.abs(h) >= hsat
     flags: list[str] = []
+    slope_err = amp_err = noise = None
     if hi.sum() < 4 or np.ptp(h[hi]) == 0:
         flags.append("no_saturated_region")
         slope, sat_lo, sat_hi = 0.0, np.min(y), np.max(y)
     else:
         # Linear background + saturated offset: y = a H + b sign(H) + c on the high-field parts.
         A = np.column_stack([h[hi], np.sign(h[hi]), np.ones(hi.sum())])
-        (slope, amp, _), *_ = np.linalg.lstsq(A, y[hi], rcond=None)
+        coef, _, rank, _ = np.linalg.lstsq(A, y[hi], rcond=None)
+        slope, amp, _ = (float(c) for c in coef)
         sat_lo, sat_hi = -amp, amp
+        dof = A.shape[0] - A.shape[1]
+        if rank == A.shape[1] and dof > 0:
+            # ordinary least squares: cov = s^2 (A^T A)^-1 with s^2 the residual variance
+            # (the point noise is not given, it is estimated from the saturated parts)
+            s2 = float(np.sum((y[hi] - A @ coef) ** 2)) / dof
+            cov = s2 * np.linalg.inv(A.T @ A)
+            slope_err, amp_err = (float(np.sqrt(cov[i, i])) for i in (0, 1))
+            noise = float(np.sqrt(s2))
     y_ah = y - slope * h
     y_ah -= np.mean(y_ah[hi]) if hi.any() and not flags else np.mean(y_ah)
     amplitude = 0.5 * (sat_hi - sat_lo)
 
-    res_up = _crossing(*_sorted(h[sw == "up"], y_ah[sw == "up"]))
-    res_dn = _crossing(*_sorted(h[sw == "down"], y_ah[sw == "down"]))
+    res_up = _crossing(*_sorted(h[sw == "up"], y_ah[sw == "up"]), noise)
+    res_dn = _crossing(*_sorted(h[sw == "down"], y_ah[sw == "down"]), noise)
     records = []
-    noise = float(np.std(y_ah[hi] - np.sign(h[hi]) * amplitude)) if hi.sum() > 3 else 0.0
-    if abs(amplitude) <= 3 * noise or res_up[0] is None or res_dn[0] is None:
+    if abs(amplitude) <= 3 * (noise or 0.0) or res_up[0] is None or res_dn[0] is None:
         flag = ("no_hysteresis",)
         records += [
             Result(
@@ -159,7 +190,7 @@ def analyze_loop(
         Result(
             f"anomalous_{quantity}",
             float(amplitude),
-            None,
+            amp_err,
             unit,
             "half the difference of the saturated levels",
             flags=tuple(flags),
@@ -177,7 +208,7 @@ def analyze_loop(
         Result(
             "background_slope",
             float(slope),
-            None,
+            slope_err,
             f"{unit}/T" if unit else "1/T",
             f"linear fit for |H| >= {hsat:.3g} T",
             flags=tuple(flags),
