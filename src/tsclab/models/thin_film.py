@@ -244,6 +244,20 @@ class ThinFilmModel:
         """QL (1..m) of each site."""
         return np.arange(self.n_sites) // self.n_sub + 1
 
+    def top_mask(self, region: str = "half") -> np.ndarray:
+        """Boolean mask of the "top" sites: ``"half"`` the upper ceil(N_z/2) sites (default of
+        every top-surface analysis), ``"QL"`` the top QL."""
+        nz = self.n_sites
+        if region == "half":
+            n_top = math.ceil(nz / 2)
+        elif region == "QL":
+            n_top = self.n_sub
+        else:
+            raise ParameterError("top", region, "use 'half' (top ceil(N_z/2) sites) or 'QL'")
+        mask = np.zeros(nz, dtype=bool)
+        mask[nz - n_top :] = True
+        return mask
+
     def potential(self) -> np.ndarray:
         """Band-bending potential :math:`V_j`, eV, shape ``(..., N_z)``."""
         return potential_profile(

@@ -33,7 +33,6 @@ True
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,19 +87,6 @@ class InducedGap:
         )
 
 
-def _top_mask(model: ThinFilmModel, top: str) -> np.ndarray:
-    nz = model.n_sites
-    if top == "half":
-        n_top = math.ceil(nz / 2)
-    elif top == "QL":
-        n_top = model.n_sub
-    else:
-        raise ParameterError("top", top, "use 'half' (top ceil(N_z/2) sites) or 'QL'")
-    mask = np.zeros(nz, dtype=bool)
-    mask[nz - n_top :] = True
-    return mask
-
-
 def _auto_k_max(model: ThinFilmModel, k_limit: float = 0.5, n_scan: int = 400) -> float:
     """Scan range covering every normal-state Fermi momentum below ``k_limit`` (1/Å)."""
     k = np.linspace(0.0, k_limit, n_scan)
@@ -153,7 +139,7 @@ def _min_top_energy(
         k_max_invA = _auto_k_max(model)
     if not (k_max_invA > 0 and n_coarse >= 3):
         raise ParameterError("k_max_invA/n_coarse", (k_max_invA, n_coarse), "need > 0 and >= 3")
-    mask = _top_mask(model, top)
+    mask = model.top_mask(top)
     n_pairs = min(n_pairs, 4 * model.n_sites)
     k = np.linspace(0.0, k_max_invA, n_coarse)
     e, w = _top_levels(model, k, mask, n_pairs)

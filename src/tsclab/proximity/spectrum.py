@@ -12,8 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import xarray as xr
 
@@ -55,7 +53,7 @@ def layer_resolved_spectrum(
         e, vec = model.spectrum(k, 0.0 * k, bdg=bdg, vectors=True)
     w = model.layer_weights(vec)
     nz = model.n_sites
-    top = np.arange(nz) >= nz - math.ceil(nz / 2)
+    top = model.top_mask()
     return xr.Dataset(
         {
             "energy_eV": (("k", "band"), e, {"units": "eV", "long_name": "E - mu"}),

@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,13 +66,6 @@ class FermiCrossing:
     band: int
     w_top: float
     state: np.ndarray
-
-
-def _top_sites(model: ThinFilmModel) -> np.ndarray:
-    nz = model.n_sites
-    mask = np.zeros(nz, dtype=bool)
-    mask[nz - math.ceil(nz / 2) :] = True
-    return mask
 
 
 def _top_projected_state(model, kx, ky, band, mask, tol=1e-6):
@@ -109,7 +101,7 @@ def fermi_momentum_top(
     if model.inplane != "continuum":
         raise ParameterError("inplane", model.inplane, "the radial scan needs 'continuum'")
     normal = model.with_params(delta0=0.0)
-    mask = _top_sites(model)
+    mask = model.top_mask()
     k = np.linspace(0.0, k_max_invA, n_scan)
     e = normal.normal_levels_radial(k)  # real symmetric form, batched
     s = np.sign(e)  # h already contains -mu: crossings of mu are sign changes
@@ -170,7 +162,7 @@ def surface_state_penetration(model: ThinFilmModel, **scan) -> xr.Dataset:
     z = model.z_A()
     z_mean = float(np.sum(p * z))
     spread = float(np.sqrt(np.sum(p * (z - z_mean) ** 2)))
-    top = np.arange(nz) >= nz - math.ceil(nz / 2)
+    top = model.top_mask()
     ok = int(top.sum()) >= 3 and np.all(p[top] > 0)
     ell = 0.0
     if ok:
@@ -268,7 +260,7 @@ def spin_texture(
     """
     fc = fermi_momentum_top(model, **scan)
     normal = model.with_params(delta0=0.0)
-    mask = _top_sites(model)
+    mask = model.top_mask()
     phi = np.linspace(0.0, 2 * np.pi, n_angles, endpoint=False)
     spins = []
     for ph in phi:  # a handful of angles; each needs a degenerate-subspace projection
