@@ -218,3 +218,100 @@ def test_hc2_angle_table(capsys, tmp_path, rng):
     assert q["hc2_par_T"]["extra"]["preferred_model"] == "tinkham_2d"
     assert q["hc2_par_T"]["value"] == pytest.approx(12.0, rel=0.03)
     assert (tmp_path / "hc2_angle_ang.png").exists()
+
+
+# ------------------------------------------------------------------ header units
+
+
+def _rh_table(tmp_path, header, field_scale, r_scale=1.0, name="rh.txt"):
+    from tsclab.superconductivity.hc2 import resistance_vs_field_ohm
+
+    H = np.concatenate([np.linspace(-2, 2, 201), np.linspace(2, -2, 201)])
+    R = resistance_vs_field_ohm(H, 1.0, 0.03, 50.0)
+    f = tmp_path / name
+    rows = "\n".join(
+        f"{h * field_scale:.6f}\t{r * r_scale:.8f}" for h, r in zip(H, R, strict=True)
+    )
+    f.write_text(header + "\n" + rows + "\n")
+    return f
+
+
+def test_hc2_rh_table_field_in_oe_from_header(capsys, tmp_path):
+    from tsclab.units import OE_TO_T
+
+    f = _rh_table(tmp_path, "field (Oe)\tR (kohm)", 1 / OE_TO_T, r_scale=1e-3)
+    recs = _json(capsys, ["analyze", "hc2", str(f), "--json", "--no-files"])
+    hc = [r for r in recs if r["quantity"] == "hc2_T" and r["value"] is not None]
+    assert hc and all(r["value"] == pytest.approx(1.0, abs=2e-3) for r in hc)
+    branches = [r for r in hc if "r_normal_ohm" in r["extra"]]
+    assert len(branches) == 4
+    assert all(r["extra"]["r_normal_ohm"] == pytest.approx(50.0, rel=1e-3) for r in branches)
+    # an explicit --field-units must agree with the header
+    assert run(["analyze", "hc2", str(f), "--field-units", "Oe", "--no-files"]) == 0
+    capsys.readouterr()
+    assert run(["analyze", "hc2", str(f), "--field-units", "T", "--no-files"]) == 2
+    err = capsys.readouterr().err
+    assert "'field (Oe)'" in err and "line 1" in err
+    # no unit in the header: --field-units applies
+    g = _rh_table(tmp_path, "field\tR", 1e3, name="rh_mT.txt")
+    recs = _json(capsys, ["analyze", "hc2", str(g), "--field-units", "mT", "--json", "--no-files"])
+    hc = [r["value"] for r in recs if r["quantity"] == "hc2_T" and r["value"] is not None]
+    assert hc and all(v == pytest.approx(1.0, abs=2e-3) for v in hc)
+    # a header unit that is not a resistance is refused, not read as ohm
+    v = _rh_table(tmp_path, "field (T)\tX (V)", 1.0, name="rh_v.txt")
+    assert run(["analyze", "hc2", str(v), "--no-files"]) == 2
+    assert "'X (V)'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("header", "t_scale", "h_scale"),
+    [("T (K)  hc2 (Oe)", 1.0, "oe"), ("T (mK)\thc2 (T)", 1e3, 1.0), ("T_K, hc2_mT", 1.0, 1e3)],
+)
+def test_hc2_table_units_from_header(capsys, tmp_path, header, t_scale, h_scale):
+    from tsclab.units import OE_TO_T
+
+    h_scale = 1 / OE_TO_T if h_scale == "oe" else h_scale
+    sep = "," if "," in header else ("\t" if "\t" in header else " ")
+    T = np.array([9.0, 10.0, 11.0, 12.0])
+    f = tmp_path / "hc2.txt"
+    rows = [f"{t * t_scale:.6f}{sep}{3.0 * (12.5 - t) * h_scale:.6f}" for t in T]
+    f.write_text(header + "\n" + "\n".join(rows) + "\n")
+    recs = _json(capsys, ["analyze", "hc2", str(f), "--json", "--no-files"])
+    q = {r["quantity"]: r for r in recs if r["quantity"] != "hc2_T"}
+    assert q["tc_gl_K"]["value"] == pytest.approx(12.5, abs=1e-4)
+    assert q["dhc2_dt_T_per_K"]["value"] == pytest.approx(-3.0, rel=1e-4)
+    hc = [r["value"] for r in recs if r["quantity"] == "hc2_T"]
+    np.testing.assert_allclose(hc, 3.0 * (12.5 - T), rtol=1e-4)
+
+
+def test_hc2_table_inconvertible_temperature_unit(capsys, tmp_path):
+    f = tmp_path / "hc2.txt"
+    f.write_text("T (T)\thc2 (T)\n9\t1\n10\t0.5\n11\t0.2\n")
+    assert run(["analyze", "hc2", str(f), "--no-files"]) == 2
+    assert "'T (T)'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("header", "t_scale", "r_scale"),
+    [("T_mK R_ohm", 1e3, 1.0), ("T (K)\tR_kohm", 1.0, 1e-3), ("T [mK], R (MOhm)", 1e3, 1e-6)],
+)
+def test_rt_text_units_from_header(capsys, tmp_path, rng, header, t_scale, r_scale):
+    p = RTModelParams(tc0_K=11.0, sigma_tc_K=0.4, p_max=0.9, al_fluctuations=False)
+    T = np.arange(2.0, 30.0, 0.05)
+    R = sheet_resistance_ohm(T, p, rng=rng, noise_ohm=0.05)
+    sep = ", " if "," in header else "\t"
+    f = tmp_path / "rt.txt"
+    f.write_text(
+        header + "\n"
+        + "\n".join(f"{t * t_scale:.4f}{sep}{r * r_scale:.10g}" for t, r in zip(T, R, strict=True))
+    )  # fmt: skip
+    ref = tmp_path / "rt_K_ohm.txt"  # the same curve in K and ohm, no header
+    ref.write_text("\n".join(f"{t:.4f} {r:.10g}" for t, r in zip(T, R, strict=True)))
+    recs = _json(capsys, ["analyze", "rt", str(f), "--json", "--no-files"])
+    want = _json(capsys, ["analyze", "rt", str(ref), "--json", "--no-files"])
+    q = {r["quantity"]: r for r in recs}
+    assert q["tc_0_K"]["value"] == pytest.approx(zero_resistance_temperature_K(p), abs=0.1)
+    for w in want:
+        if w["value"] is not None and w["quantity"] in ("tc_onset_K", "tc_mid_K", "r_normal_ohm"):
+            assert q[w["quantity"]]["value"] == pytest.approx(w["value"], rel=1e-3)
+    assert 10.0 < q["tc_onset_K"]["value"] < 14.0 and q["r_normal_ohm"]["value"] > 10.0

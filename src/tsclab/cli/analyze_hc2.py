@@ -22,6 +22,7 @@ estimate, and the largest H_c2 is compared with the Pauli limit.
 from __future__ import annotations
 
 import io as _io
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import numpy as np
 import typer
 
 from ..errors import FileFormatError, ParameterError
+from ..io._common import column_unit, header_unit_factor, unit_factor
 from ..results import Result, atomic_write, write_records
 from ._common import print_records
 
@@ -57,7 +59,9 @@ class _Points:
     orientation: list[str] = field(default_factory=list)
 
 
-def _load(path: Path, field_units: str) -> tuple[list[_Curve], list[tuple[str, np.ndarray]]]:
+def _load(
+    path: Path, field_units: str | None
+) -> tuple[list[_Curve], list[tuple[str, np.ndarray]]]:
     """Return (curves, tables); a table is (orientation, array of shape (n, 2))."""
     from .. import io as tio
 
@@ -76,35 +80,64 @@ def _load(path: Path, field_units: str) -> tuple[list[_Curve], list[tuple[str, n
         return curves, []
     if kind not in ("text_table", "gwyddion_text"):
         raise FileFormatError(path, f"read as {kind!r}; analyze hc2 takes QD .dat or text")
-    scale = {"T": 1.0, "Oe": None}.get(field_units, 0.0)
-    if scale is None:
-        from ..units import OE_TO_T
-
-        scale = OE_TO_T
-    if scale == 0.0:
-        raise ParameterError("--field-units", field_units, "use T or Oe")
+    if field_units is not None and unit_factor(field_units, "T") is None:
+        raise ParameterError("--field-units", field_units, "use a field unit: T, mT, Oe, kOe, G")
     try:
         ds = tio.read_text_table(path)
     except FileFormatError as exc:
         if "header" not in str(exc):
             raise
+        # no header: the declared units (T in K, Hc2 in T) apply
         ds2 = tio.read_two_column(path, "temperature", "K", "hc2_T", "T")
         arr = np.column_stack([ds2["temperature"].to_numpy(), ds2["hc2_T"].to_numpy()])
         return [], [("perp", arr)]
     names = list(ds.data_vars)
     if len(names) < 2:
         raise FileFormatError(path, "needs at least two columns")
-    cols = [np.asarray(ds[n].to_numpy(), dtype=float) for n in names]
+    hline = int(ds.attrs.get("header_line", 1))
+    labels = [str(ds[n].attrs.get("original_name", n)) for n in names]
+
+    def col(j: int, to_unit: str) -> np.ndarray:
+        # the header's unit, converted to tsclab's canonical one (error when not convertible)
+        f, _ = header_unit_factor(path, labels[j], to_unit, line=hline)
+        return np.asarray(ds[names[j]].to_numpy(), dtype=float) * f
+
     if any("hc2" in n.lower() for n in names):
         first = names[0].lower()
         if "angle" in first or "theta" in first:
-            return [], [("angle", np.column_stack([cols[0], cols[1]]))]
-        tables = [("perp", np.column_stack([cols[0], cols[1]]))]
-        if len(cols) > 2:
-            tables.append(("par", np.column_stack([cols[0], cols[2]])))
+            return [], [("angle", np.column_stack([col(0, "deg"), col(1, "T")]))]
+        tables = [("perp", np.column_stack([col(0, "K"), col(1, "T")]))]
+        if len(names) > 2:
+            tables.append(("par", np.column_stack([col(0, "K"), col(2, "T")])))
         return [], tables
-    H = cols[0] * scale
-    return [_Curve(path, n, H, c, None) for n, c in zip(names[1:], cols[1:], strict=True)], []
+    H = _field_column(path, labels[0], np.asarray(ds[names[0]].to_numpy(), float), field_units,
+                      hline)  # fmt: skip
+    return [_Curve(path, n, H, col(j, "ohm"), None) for j, n in enumerate(names[1:], start=1)], []
+
+
+def _field_column(
+    path: Path, label: str, values: np.ndarray, field_units: str | None, hline: int
+) -> np.ndarray:
+    """The field column of a text R(H) table in tesla (mu0 H).
+
+    The header's unit wins when there is one; ``--field-units`` applies to a header without a
+    unit and must agree with a header that has one.
+    """
+    unit, explicit = column_unit(label)
+    if unit and unit_factor(unit, "T") is None:
+        if explicit:
+            raise FileFormatError(
+                path, f"column {label!r}: unit {unit!r} is not a magnetic field unit", line=hline
+            )
+        unit = ""  # a name suffix such as "_A", not a unit
+    agree = unit_factor(unit, field_units) if unit and field_units is not None else 1.0
+    if agree is None or abs(agree - 1.0) > 1e-9:
+        raise FileFormatError(
+            path, f"column {label!r} is in {unit}, but --field-units says {field_units}",
+            line=hline,
+        )  # fmt: skip
+    f = unit_factor(unit or field_units or "T", "T")
+    return values * (1.0 if f is None else f)  # f is not None: both units checked above
 
 
 def _temperature_groups(T: np.ndarray | None, n: int) -> list[tuple[float | None, np.ndarray]]:
@@ -188,6 +221,33 @@ def _curve_points(
     return recs, pts, plot
 
 
+def _errors(err: list[float | None], sel: np.ndarray) -> np.ndarray | None:
+    """The per-point H_c2 errors of the selected points, or None (equal weights) unless every
+    one of them has a positive error."""
+    e = [err[i] for i in np.nonzero(sel)[0]]
+    if not e or any(x is None or not np.isfinite(x) or x <= 0 for x in e):
+        return None
+    return np.asarray(e, dtype=float)
+
+
+def _near_tc_window_K(T: np.ndarray, tc: float | None) -> float | None:
+    """``window_K`` for :func:`hc2_slope_at_tc`: the points in the upper 30 % of the range
+    from the lowest temperature to T_c, and at least the three temperatures closest to T_c.
+
+    WHH needs dH_c2/dT at T_c; the low-T curvature of H_c2(T) biases a line through all
+    points (Werthamer, Helfand, Hohenberg, Phys. Rev. 147, 295 (1966)).
+    """
+    u = np.unique(T[np.isfinite(T)])
+    if u.size <= 3:
+        return None
+    top = float(u.max())
+    hi = tc if tc is not None and tc > top else top
+    lo = hi - 0.3 * (hi - float(u.min()))
+    # window_K selects T > top - window_K; the 3rd-highest temperature must be inside
+    lo = min(lo, float(u[-3]))
+    return top - lo + 1e-9 * max(abs(top), 1.0)
+
+
 def _fit_points(key: str, p: _Points, sample: str, tc_K: float | None) -> list[Result]:
     from ..superconductivity.hc2 import (
         fit_gl_2d,
@@ -207,18 +267,30 @@ def _fit_points(key: str, p: _Points, sample: str, tc_K: float | None) -> list[R
     fit = fit_gl_2d(
         T[perp], H[perp],
         T[par] if par.any() else None, H[par] if par.any() else None,
+        hc2_perp_err_T=_errors(p.err, perp), hc2_par_err_T=_errors(p.err, par),
         tc_K=tc_K, sample=sample, source=src,
     )  # fmt: skip
     recs.extend(fit.records)
-    slope = hc2_slope_at_tc(T[perp], H[perp], sample=sample, source=src)
-    recs.extend(slope)
     tc = fit.tc_K if tc_K is None else tc_K
-    if slope[0].value is not None and slope[0].value < 0 and tc:
+    window = _near_tc_window_K(T[perp], tc)
+    slope = hc2_slope_at_tc(T[perp], H[perp], window_K=window, sample=sample, source=src)
+    recs.extend(slope)
+    s0 = slope[0]
+    if s0.value is not None and s0.value < 0 and tc:
+        whh = hc2_orbital_whh_T(tc, s0.value)
+        # linear propagation: relative errors of the slope and of T_c (0 when T_c is fixed)
+        s_tc = 0.0 if tc_K is not None else (fit.tc_stderr_K or 0.0)
+        err = (
+            abs(whh) * math.hypot(s0.stderr / s0.value, s_tc / tc)
+            if s0.stderr is not None
+            else None
+        )
         recs.append(
-            Result("hc2_orb_whh_T", hc2_orbital_whh_T(tc, slope[0].value), None, unit="T",
-                   criterion="0.693 Tc |dHc2/dT| (dirty-limit WHH)",
+            Result("hc2_orb_whh_T", whh, err, unit="T",
+                   criterion="0.693 Tc |dHc2/dT| at Tc (dirty-limit WHH)",
                    method="hc2.hc2_orbital_whh_T", sample=sample, source=src,
-                   extra={"tc_K": tc, "slope_T_per_K": slope[0].value})
+                   extra={"tc_K": tc, "slope_T_per_K": s0.value,
+                          "slope_window_K": window})
         )  # fmt: skip
     if tc:
         i = int(np.argmax(H))
@@ -353,7 +425,7 @@ def register(app: typer.Typer) -> None:
         files: list[Path] = typer.Argument(..., help="QD .dat (R(H) loops or R(T) at field), R(H) text, or a T,Hc2 table."),  # noqa: E501
         fraction: float = typer.Option(0.5, help="Criterion: Hc2 at R = fraction x R_N."),
         orientation: str = typer.Option("perp", help="Field orientation of the data: perp or par."),  # noqa: E501
-        field_units: str = typer.Option("T", help="Field unit of text R(H) tables: T or Oe."),
+        field_units: str | None = typer.Option(None, help="Field unit of text R(H) tables without a unit in the header: T (default), mT, Oe, kOe, G."),  # noqa: E501
         tc_K: float | None = typer.Option(None, "--tc-K", help="Fix Tc (K) in the GL fit."),
         json_out: bool = typer.Option(False, "--json", help="Print the records as a JSON list."),
         out: Path = typer.Option(Path("hc2_results"), "--out", help="Folder for figures, records."),  # noqa: E501

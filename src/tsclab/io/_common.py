@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FileFormatError
+from ..units import OE_TO_T
 
 PathLike = str | os.PathLike[str]
 
@@ -103,6 +104,129 @@ def unit_of(label: str) -> tuple[str, str]:
     if m:
         return m.group(1).strip(), m.group(2).strip()
     return label.strip(), ""
+
+
+# Units tsclab reads from column headers: base symbol -> (quantity, factor to the canonical
+# unit of that quantity: K, T (mu0 H), ohm, V, A, deg). Oe -> T is mu0 H in tesla.
+_UNIT_BASES: dict[str, tuple[str, float]] = {
+    "K": ("temperature", 1.0),
+    "T": ("field", 1.0),
+    "G": ("field", 1e-4),
+    "Oe": ("field", OE_TO_T),
+    "ohm": ("resistance", 1.0),
+    "V": ("voltage", 1.0),
+    "A": ("current", 1.0),
+    "deg": ("angle", 1.0),
+    "rad": ("angle", 180.0 / np.pi),
+}
+_UNIT_PREFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6}
+_UNIT_ALIASES = {"ohms": "ohm", "oe": "Oe", "degree": "deg", "degrees": "deg", "°": "deg"}
+
+
+def parse_unit(unit: str) -> tuple[str, float] | None:
+    """``(quantity, factor to the canonical unit)`` of a unit symbol, None when unknown.
+
+    Prefixes are case-sensitive (``mOhm`` milli, ``MOhm`` mega), the ``ohm``/``Oe`` bases are
+    not (``kohm``, ``kOhm``, ``kΩ``). ``K`` before ``ohm`` reads as kilo (``KOhm``).
+
+    Examples
+    --------
+    >>> parse_unit("mK"), parse_unit("kOhm"), parse_unit("furlong")
+    (('temperature', 0.001), ('resistance', 1000.0), None)
+    """
+    s = unit.strip().replace("\u03a9", "ohm").replace("\u2126", "ohm")
+    s = s.replace("\u00b5", "u").replace("\u03bc", "u")
+    if not s:
+        return None
+    low = s.lower()
+    for body in (s, low):
+        if body in _UNIT_ALIASES:
+            s = _UNIT_ALIASES[body]
+            break
+    for pre, mult in [("", 1.0), *_UNIT_PREFIXES.items(), ("K", 1e3)]:
+        if not s.startswith(pre):
+            continue
+        rest = s[len(pre) :]
+        if pre == "K" and rest.lower() not in ("ohm", "ohms"):
+            continue
+        rest = _UNIT_ALIASES.get(rest.lower(), rest)
+        if rest.lower() in ("ohm", "oe"):
+            rest = "ohm" if rest.lower() == "ohm" else "Oe"
+        if rest in _UNIT_BASES and (pre == "" or rest not in ("deg", "rad")):
+            q, f = _UNIT_BASES[rest]
+            return q, f * mult
+    return None
+
+
+def column_unit(label: str) -> tuple[str, bool]:
+    """The unit a column header states and whether it is explicit.
+
+    ``"field (Oe)"`` and ``"field [Oe]"`` give ``("Oe", True)``; a known unit after the last
+    ``_`` or ``/`` (``"T_mK"``, ``"R/kohm"``) gives ``("mK", False)``: a name suffix, honoured
+    only when it is a unit of the expected quantity. No unit gives ``("", False)``.
+    """
+    _, u = unit_of(label)
+    if u:
+        return u, True
+    m = re.match(r"^(.*?)\s*\[([^\[\]]*)\]\s*$", label)
+    if m and m.group(2).strip():
+        return m.group(2).strip(), True
+    for sep in ("/", "_"):
+        if sep in label:
+            tail = label.rsplit(sep, 1)[1].strip()
+            if parse_unit(tail) is not None:
+                return tail, False
+    return "", False
+
+
+def unit_factor(from_unit: str, to_unit: str) -> float | None:
+    """Factor converting values in ``from_unit`` to ``to_unit``; None when they are not units
+    of the same quantity (or either is unknown and they differ).
+
+    Examples
+    --------
+    >>> unit_factor("mT", "T"), unit_factor("K", "T")
+    (0.001, None)
+    """
+    if from_unit.strip() == to_unit.strip():
+        return 1.0
+    a, b = parse_unit(from_unit), parse_unit(to_unit)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]
+
+
+def header_unit_factor(
+    path: PathLike, label: str, to_unit: str, *, line: int | None = None
+) -> tuple[float, str]:
+    """``(factor, unit)`` turning a column headed ``label`` into ``to_unit``.
+
+    A header without a unit gives ``(1.0, "")``: the caller's declared unit applies; so does
+    an empty ``to_unit`` (arbitrary units: any header unit is kept as is). A unit
+    name suffix (``"R_A"``) that is not a unit of the wanted quantity is read as part of the
+    name.
+
+    Raises
+    ------
+    FileFormatError
+        The header states a unit in brackets (``"field (V)"``) that cannot be converted to
+        ``to_unit``.
+    """
+    unit, explicit = column_unit(label)
+    if not unit:
+        return 1.0, ""
+    if not to_unit.strip():
+        return 1.0, unit
+    f = unit_factor(unit, to_unit)
+    if f is None:
+        if not explicit:
+            return 1.0, ""
+        want = parse_unit(to_unit)
+        what = f"a {want[0]} in {to_unit}" if want else to_unit
+        raise FileFormatError(
+            path, f"column {label!r}: unit {unit!r} cannot be converted to {what}", line=line
+        )
+    return f, unit
 
 
 def check_finite_range(path: PathLike, arr: np.ndarray, what: str) -> None:

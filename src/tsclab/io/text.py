@@ -10,11 +10,13 @@ import xarray as xr
 
 from .._version import __version__
 from ..errors import FileFormatError
-from ._common import PathLike, decode, read_bytes, snake, unit_of
+from ._common import PathLike, decode, header_unit_factor, read_bytes, snake, unit_of
 
 __all__ = ["read_musrfit_table", "read_text_table", "read_two_column"]
 
 _SPLIT = re.compile(r"[\s,;]+")
+# a header cell: a name, optionally followed by its unit in brackets ("field (Oe)", "T [mK]")
+_HEADER_CELL = re.compile(r"[^\s(\[]\S*(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]))?|[(\[]\S*")
 
 
 def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]], int]:
@@ -42,7 +44,8 @@ def _rows(path: PathLike) -> tuple[list[str] | None, list[tuple[int, list[str]]]
             while cells and cells[-1] == "":
                 cells.pop()
         if header is None and not rows and not all(_isnum(c) for c in cells):
-            header = cells
+            # whitespace-separated header: "T (K)  R (ohm)" names two columns, not four
+            header = _HEADER_CELL.findall(s) if delim is None else cells
             hline = i
             continue
         rows.append((i, cells))
@@ -63,6 +66,11 @@ def read_two_column(
     """Read a two-column text file (CSV, whitespace or TAB; ``#`` comments; one header line
     allowed) into a Dataset with dimension ``x_name`` and variable ``y_name``.
 
+    A header that states units (``T (mK)``, ``field [Oe]``, ``R_kohm``) is honoured: the values
+    are converted to ``x_units``/``y_units`` (prefixes; Oe and G to tesla as mu0 H; the unit
+    found is kept in the ``original_units`` attribute). Without a header, or with a header
+    that names no unit, the values are taken to be in ``x_units``/``y_units``.
+
     Parameters
     ----------
     path
@@ -75,7 +83,8 @@ def read_two_column(
     Raises
     ------
     FileFormatError
-        A row without exactly two columns, a non-numeric cell or a NaN/inf (with its line).
+        A row without exactly two columns, a non-numeric cell or a NaN/inf (with its line); a
+        header unit that is not a unit of the requested quantity (``T (V)`` for kelvin).
 
     Examples
     --------
@@ -86,6 +95,8 @@ def read_two_column(
         raise FileFormatError(path, "no numeric rows", line=hline)
     if header is not None and len(header) != 2:
         raise FileFormatError(path, f"header names {len(header)} columns, expected 2", line=hline)
+    fx, ux = header_unit_factor(path, header[0], x_units, line=hline) if header else (1.0, "")
+    fy, uy = header_unit_factor(path, header[1], y_units, line=hline) if header else (1.0, "")
     xs, ys = [], []
     for line, cells in rows:
         if len(cells) != 2:
@@ -99,13 +110,26 @@ def read_two_column(
         xs.append(x)
         ys.append(y)
     return xr.Dataset(
-        {y_name: (x_name, np.asarray(ys), {"units": y_units, "long_name": y_name})},
-        coords={x_name: (x_name, np.asarray(xs), {"units": x_units})},
+        {
+            y_name: (
+                x_name,
+                np.asarray(ys) * fy,
+                {"units": y_units, "long_name": y_name, "original_units": uy or y_units},
+            )
+        },
+        coords={
+            x_name: (
+                x_name,
+                np.asarray(xs) * fx,
+                {"units": x_units, "original_units": ux or x_units},
+            )
+        },
         attrs={
             "source_file": str(path),
             "instrument": "text",
             "tsclab_version": __version__,
             "original_columns": header or [],
+            "header_line": hline if header else 0,
         },
     )
 
@@ -155,7 +179,12 @@ def read_text_table(path: PathLike) -> xr.Dataset:
     return xr.Dataset(
         data_vars,
         coords={"point": ("point", np.arange(len(rows)))},
-        attrs={"source_file": str(path), "instrument": "text", "tsclab_version": __version__},
+        attrs={
+            "source_file": str(path),
+            "instrument": "text",
+            "tsclab_version": __version__,
+            "header_line": hline,
+        },
     )
 
 
