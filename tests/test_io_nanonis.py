@@ -244,3 +244,11 @@ def test_avg_only_file_is_one_sweep(tmp_path):
     assert ds.current_A.dims == ("bias", "sweep", "direction")
     assert ds.didv.values[:, 0, 0].tolist() == [5e-13, 6e-13]
     assert ds.attrs["number_of_sweeps"] == 5
+
+
+def test_header_without_data_section_says_so(tmp_path):
+    p = tmp_path / "hdr.dat"
+    p.write_text("Experiment\tbias spectroscopy\t\nBias Spectroscopy>Num Pixel\t201\t\n")
+    with pytest.raises(FileFormatError, match=r"\[DATA\] section is missing") as ei:
+        read_nanonis_spectrum(p)
+    assert ei.value.key == "[DATA]"

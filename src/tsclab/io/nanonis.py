@@ -171,7 +171,10 @@ def _split_nanonis_header(text: str, path: PathLike) -> tuple[dict[str, str], in
             header[key] = value
     if data_i is None:
         raise FileFormatError(
-            path, "no [DATA] section: not a Nanonis spectroscopy file", key="[DATA]"
+            path,
+            "the [DATA] section is missing (a header without data, or not a Nanonis "
+            "spectroscopy file)",
+            key="[DATA]",
         )
     return header, data_i, data_i + 1
 
