@@ -315,3 +315,46 @@ def test_rt_text_units_from_header(capsys, tmp_path, rng, header, t_scale, r_sca
         if w["value"] is not None and w["quantity"] in ("tc_onset_K", "tc_mid_K", "r_normal_ohm"):
             assert q[w["quantity"]]["value"] == pytest.approx(w["value"], rel=1e-3)
     assert 10.0 < q["tc_onset_K"]["value"] < 14.0 and q["r_normal_ohm"]["value"] > 10.0
+
+
+# ------------------------------------------------------------------ WHH slope near T_c
+
+
+def test_hc2_whh_uses_the_slope_near_tc(capsys, tmp_path):
+    # Hc2(T) = H0 (1 - t^2): curved at low T; dHc2/dT at Tc is -2 H0 / Tc. A line through all
+    # points (2-11.8 K) gives about 0.58 of that; the near-Tc window must come within 10 %.
+    tc, h0 = 12.0, 5.0
+    T = np.linspace(2.0, 11.8, 15)
+    f = tmp_path / "curved.txt"
+    f.write_text(
+        "T (K)\thc2 (T)\n" + "\n".join(f"{t}\t{h0 * (1 - (t / tc) ** 2)}" for t in T) + "\n"
+    )
+    recs = _json(capsys, ["analyze", "hc2", str(f), "--json", "--no-files"])
+    q = {r["quantity"]: r for r in recs if r["quantity"] != "hc2_T"}
+    true_slope = -2 * h0 / tc
+    assert q["dhc2_dt_T_per_K"]["value"] == pytest.approx(true_slope, rel=0.1)
+    whh = q["hc2_orb_whh_T"]
+    assert whh["extra"]["slope_window_K"] < 0.5 * (T.max() - T.min())
+    assert whh["value"] == pytest.approx(0.693 * whh["extra"]["tc_K"] * abs(true_slope), rel=0.1)
+    # its error: at least the slope's relative error
+    rel_slope = q["dhc2_dt_T_per_K"]["stderr"] / abs(q["dhc2_dt_T_per_K"]["value"])
+    assert whh["stderr"] >= whh["value"] * rel_slope * (1 - 1e-9) and whh["stderr"] > 0
+
+
+def test_hc2_fit_points_weights_by_point_errors():
+    # an outlier with a large error must not pull the GL fit; equal weights would
+    from tsclab.cli.analyze_hc2 import _errors, _fit_points, _Points
+
+    T = [9.0, 9.5, 10.0, 10.5, 11.0, 11.5]
+    H = [3.0 * (12.0 - t) for t in T]
+    H[0] += 2.0
+    err = [5.0, 0.01, 0.01, 0.01, 0.01, 0.01]
+    p = _Points(T=T, H=H, err=err, orientation=["perp"] * len(T))
+    q = {r.quantity: r for r in _fit_points("x", p, "", None)}
+    assert q["tc_gl_K"].value == pytest.approx(12.0, abs=0.02)
+    p_eq = _Points(T=T, H=H, err=[None] * len(T), orientation=["perp"] * len(T))
+    q_eq = {r.quantity: r for r in _fit_points("x", p_eq, "", None)}
+    assert abs(q_eq["tc_gl_K"].value - 12.0) > 0.1
+    sel = np.ones(len(T), bool)
+    np.testing.assert_allclose(_errors(err, sel), err)
+    assert _errors([0.1, None, 0.1, 0.1, 0.1, 0.1], sel) is None

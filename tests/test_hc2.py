@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tsclab.errors import ParameterError
 from tsclab.paper_values import paper_value
+from tsclab.results import Result
 from tsclab.superconductivity import hc2 as h
 from tsclab.units import FLUX_QUANTUM_WB
 
@@ -405,3 +406,31 @@ def test_fit_gl_flags_points_above_tc_and_reports_t_range():
     assert "points_above_tc" in xi.flags
     lo, hi = xi.extra["reduced_temperature_range"]
     assert lo == pytest.approx(10.0 / 12.0) and hi == pytest.approx(12.2 / 12.0)
+
+
+# ------------------------------------------------------------------ mean of the sweep halves
+
+
+def _hc2_rec(value, err, flags=()):
+    return Result("hc2_T", value, err, unit="T", flags=flags)
+
+
+def test_mean_hc2_one_defined_half_keeps_its_own_error():
+    recs = [_hc2_rec(None, None, ("no_transition",)), _hc2_rec(1.2, 0.017)]
+    assert h._mean_hc2(recs) == (1.2, 0.017)
+    assert h._mean_hc2([_hc2_rec(None, None, ("no_transition",))]) == (None, None)
+
+
+def test_mean_hc2_halves_of_one_sweep_are_not_averaged_down():
+    # four halves agreeing to 1e-5 T, each +-0.017 T: the mean is not known better than that
+    vals = [1.00000, 1.00001, 0.99999, 1.00002]
+    mean, err = h._mean_hc2([_hc2_rec(v, 0.017) for v in vals])
+    assert mean == pytest.approx(np.mean(vals))
+    assert err == pytest.approx(0.017)
+    # halves that disagree by more than their errors: the scatter term wins
+    vals = [1.0, 1.2, 1.0, 1.2]
+    mean, err = h._mean_hc2([_hc2_rec(v, 0.001) for v in vals])
+    assert err == pytest.approx(np.std(vals, ddof=1) / 2)
+    # no per-half errors: the scatter alone
+    _, err = h._mean_hc2([_hc2_rec(v, None) for v in vals])
+    assert err == pytest.approx(np.std(vals, ddof=1) / 2)

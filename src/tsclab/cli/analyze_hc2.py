@@ -7,16 +7,20 @@ Inputs (each FILE, format sniffed from content):
   their mean per temperature;
 - a Quantum Design ``.dat`` with R(T) at a fixed field: one point (T_c(H), H) at the same
   criterion;
-- a text table whose first column is the field (``--field-units``, T by default) and whose other
-  columns are resistances (e.g. lock-in channels); the temperature is unknown there;
-- a table of H_c2(T): two columns (T in K, mu0 H_c2 in T), or a header naming a column ``hc2``
-  (a third column is taken as the parallel-field H_c2);
+- a text table whose first column is the field and whose other columns are resistances (e.g.
+  lock-in channels); the temperature is unknown there. Units come from the header
+  (``field (Oe)``, ``R (kohm)``, ``T_mK``: converted to T, ohm, K); ``--field-units`` (T by
+  default) applies to a field column without a unit and must agree with one that has a unit;
+- a table of H_c2(T): two columns (T in K, mu0 H_c2 in T, or the header's units), or a header
+  naming a column ``hc2`` (a third column is taken as the parallel-field H_c2);
 - a table of H_c2(θ) (first column named ``angle...`` or ``theta...`` in degrees from the film
   normal, then ``hc2``): Tinkham 2D vs anisotropic 3D GL, with the AIC verdict.
 
 Points with the same channel are pooled; with >= 3 temperatures they are fitted with 2D GL
-(ξ_GL, T_c; d_sc when parallel data are given), the near-T_c slope gives the WHH orbital
-estimate, and the largest H_c2 is compared with the Pauli limit.
+(ξ_GL, T_c; d_sc when parallel data are given; weighted by the per-point errors when every
+point has one), the slope over the upper 30 % of the range below T_c (at least three
+temperatures) gives the WHH orbital estimate with a propagated error, and the largest H_c2
+is compared with the Pauli limit.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """``tsclab analyze rt``: T_c criteria and phase classification of R(T) files.
 
 Reads Quantum Design ``.dat`` files (every bridge/channel that holds data) and two-column text
-(T in K, R in ohm); analyses each cooling and warming branch separately; prints a table (or the
-records as JSON with ``--json``) and writes ``rt_records.csv``/``.json`` and one figure per
-file and channel into ``--out``.
+(T in K, R in ohm unless the header states other units: ``T (mK)``, ``R_kohm``... are
+converted, a header unit of another quantity is an error); analyses each cooling and warming
+branch separately; prints a table (or the records as JSON with ``--json``) and writes
+``rt_records.csv``/``.json`` and one figure per file and channel into ``--out``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def load_rt_curves(
     """Read an R(T) file into ``[(channel, temperature_K, resistance_ohm, field_T), ...]``.
 
     QD ``.dat``: one entry per channel with data (``"bridge1"``...), in measurement order, with
-    the logged field. Text: two columns, T (K) and R (ohm); channel ``""``, field ``None``.
+    the logged field. Text: two columns, T (K) and R (ohm), or the units the header states
+    (converted; see :func:`tsclab.io.read_two_column`); channel ``""``, field ``None``.
 
     Raises
     ------

@@ -1201,13 +1201,24 @@ def _hc2_one_side(
 
 
 def _mean_hc2(records: Sequence[Result]) -> tuple[float | None, float | None]:
-    """Mean and standard error of the defined ``hc2_T`` values in ``records``."""
-    v = np.array([r.value for r in records if r.value is not None], dtype=float)
-    if v.size == 0:
+    """Mean of the defined ``hc2_T`` values in ``records`` and its one-sigma error.
+
+    The branches and field polarities of one loop are not independent measurements (same
+    sample, thermometer and R_N), so their scatter does not average the per-branch error
+    down: the error is max(scatter / sqrt(n), rms of the per-branch errors), with the
+    scatter term alone when no branch has an error. With one defined value its own error is
+    returned.
+    """
+    ok = [r for r in records if r.value is not None]
+    if not ok:
         return None, None
+    v = np.array([r.value for r in ok], dtype=float)
+    errs = np.array([r.stderr for r in ok if r.stderr is not None], dtype=float)
+    own = float(np.sqrt(np.mean(errs**2))) if errs.size else None
     if v.size == 1:
-        return float(v[0]), records[0].stderr
-    return float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size))
+        return float(v[0]), own
+    scatter = float(v.std(ddof=1) / math.sqrt(v.size))
+    return float(v.mean()), scatter if own is None else max(scatter, own)
 
 
 def resistance_vs_field_ohm(
