@@ -151,3 +151,18 @@ def test_exhaustive_cli_workload_half_resolution():
     """The CLI workload (case A, nk = 48) on a 32 x 32 grid, every point against brute force."""
     m = make_model("two-surface", m0=0.2, delta_b=0.1)
     _check_equal(m, ("lam", np.linspace(0, 0.6, 32)), ("mu", np.linspace(-0.3, 0.3, 32)), 48)
+
+
+def test_normal_state_metallic_points_are_marked_like_the_brute_force():
+    """mu outside the gap: a Fermi surface, where the normal-state C is not defined."""
+    from tsclab.models import make_model
+    from tsclab.topology import brute_force_phase_diagram, phase_diagram
+
+    m = make_model("two-surface", m0=0.2)
+    axes = (("lam", np.linspace(0, 0.6, 8)), ("mu", np.linspace(-0.6, 0.6, 8)))
+    ds = phase_diagram(m, *axes, nk=24, kind="normal")
+    bf = brute_force_phase_diagram(m, *axes, nk=24, kind="normal")
+    assert bool((ds.metallic == bf.metallic).all())
+    assert bool(ds.metallic.sel(lam=0.0, mu=0.6).item())  # deep in the bands
+    assert not bool(ds.metallic.sel(lam=0.0, mu=-0.6 + 1.2 * 4 / 7, method="nearest").item())
+    assert not bool((ds.metallic & ds.resolved).any())

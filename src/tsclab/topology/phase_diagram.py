@@ -166,6 +166,29 @@ def _local_refine(sweep: _Sweep, xv, yv, kx, ky, half_width: float, n: int = 7) 
     return out
 
 
+_METALLIC_ATTRS = {
+    "units": "1",
+    "long_name": "Fermi surface on the k mesh (normal state): N is not defined there",
+}
+
+
+def _metallic_points(sweep: _Sweep, xv, yv, mesh: KMesh, chunk_bytes: int) -> np.ndarray:
+    """Normal state: True where the number of negative levels changes across the mesh (a
+    Fermi surface), eigenvalues only."""
+    kx, ky = mesh.grid()
+    out = np.zeros(len(xv), dtype=bool)
+    if len(xv) == 0:
+        return out
+    dim = sweep.hamiltonian(xv[:1], yv[:1], kx[:1, :1], ky[:1, :1]).shape[-1]
+    step = max(1, chunk_bytes // (kx.size * dim * dim * 16 * 2))
+    for i in range(0, len(xv), step):
+        sl = slice(i, i + step)
+        counts = (np.linalg.eigvalsh(sweep.hamiltonian(xv[sl], yv[sl], kx, ky)) < 0).sum(-1)
+        counts = counts.reshape(counts.shape[0], -1)
+        out[sl] = np.any(counts != counts[:, :1], axis=1)
+    return out
+
+
 def _fhs_points(
     sweep: _Sweep, xv, yv, mesh: KMesh, chunk_bytes: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -462,6 +485,12 @@ def phase_diagram(
         "region": (region, {"units": "1", "long_name": "gap-connected region label"}),
         "fhs_computed": (computed, {"units": "1", "long_name": "FHS evaluated at this point"}),
     }
+    if kind == "normal":
+        # a Fermi surface closes the gap, so metallic points are among the unresolved ones
+        metallic = np.zeros(n_pts, dtype=bool)
+        unres = np.flatnonzero(~resolved)
+        metallic[unres] = _metallic_points(sweep, xv[unres], yv[unres], mesh, chunk_bytes)
+        extra_vars["metallic"] = (metallic, _METALLIC_ATTRS)
     attrs = {
         "method": "gap-closing regions + FHS per region",
         "resolution_factor": resolution_factor,
@@ -498,6 +527,7 @@ def brute_force_phase_diagram(
     n_pts = xv.size
     dim = sweep.hamiltonian(xv[:1], yv[:1], kx[:1, :1], ky[:1, :1]).shape[-1]
     raw = np.empty(n_pts)
+    metallic = np.zeros(n_pts, dtype=bool)
     max_flux = np.empty(n_pts)
     a_min = np.empty(n_pts)
     kmin_x = np.empty(n_pts)
@@ -516,8 +546,8 @@ def brute_force_phase_diagram(
             raw[sl] = f.sum(axis=(-2, -1)) / (2 * np.pi)
             max_flux[sl] = np.abs(f).max(axis=(-2, -1))
         else:
-            r, mf, _ = _fhs_points(sweep, xv[sl], yv[sl], mesh, chunk_bytes)
-            raw[sl], max_flux[sl] = r, mf
+            r, mf, met = _fhs_points(sweep, xv[sl], yv[sl], mesh, chunk_bytes)
+            raw[sl], max_flux[sl], metallic[sl] = r, mf, met
     vel, refined, resolved = _gap_resolution(
         sweep, xv, yv, mesh, a_min, kmin_x, kmin_y, resolution_factor
     )
@@ -526,6 +556,8 @@ def brute_force_phase_diagram(
         "raw": (raw, {"units": "1", "long_name": "FHS sum before rounding"}),
         "max_flux": (max_flux, {"units": "rad", "long_name": "largest |plaquette flux|"}),
     }
+    if kind == "normal":
+        extra_vars["metallic"] = (metallic, _METALLIC_ATTRS)
     attrs = {"method": "brute-force FHS at every grid point", "n_fhs": int(n_pts),
              "resolution_factor": resolution_factor}  # fmt: skip
     return _dataset(model, xname, xs, yname, ys, mesh, kind, N, a_min, refined, resolved, vel,

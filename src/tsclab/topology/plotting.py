@@ -78,6 +78,10 @@ def plot_phase_diagram(ds: xr.Dataset, path: str | os.PathLike[str], *, boundari
         X, Y = np.meshgrid(x, y, indexing="ij")
         ax.plot(X[unresolved], Y[unresolved], ".", color="0.45", ms=2.5,
                 label="gap unresolved by the k mesh")  # fmt: skip
+    if "metallic" in ds and bool(ds["metallic"].any()):
+        met = ds["metallic"].values.astype(bool)
+        X, Y = np.meshgrid(x, y, indexing="ij")
+        ax.plot(X[met], Y[met], "x", color="0.2", ms=3, label="metallic: N undefined")
     for i, (bx, by, blabel) in enumerate(boundaries or ()):
         # alternate black dashes and orange dots: the second curve often runs over dark blue
         ax.plot(bx, by, color=("k", "#ff8c00")[i % 2], ls=("--", ":")[i % 2], lw=1.5,
