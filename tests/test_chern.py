@@ -131,3 +131,22 @@ def test_non_periodic_model_is_refused():
 
     with pytest.raises(ParameterError, match="lattice-periodic"):
         chern_number(TwoSurfaceModel(form="continuum", lam=0.3), 24)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"nk": "a"},
+        {"nk": 2},
+        {"n_refine": 0},
+        {"resolution_factor": "a"},
+        {"resolution_factor": -1.0},
+    ],
+)
+def test_bad_arguments_are_parameter_errors(kw):
+    from tsclab.errors import ParameterError
+    from tsclab.models import make_model
+    from tsclab.topology import chern_number
+
+    with pytest.raises(ParameterError):
+        chern_number(make_model("two-surface", lam=0.3, delta_b=0.1), **kw)

@@ -209,7 +209,12 @@ def k_path(
     return kx, ky, s, list(zip(cum.tolist(), labels, strict=True))
 
 
-def _check_count(name: str, n) -> int:
-    if isinstance(n, bool) or int(n) != n or n < 3:
-        raise ParameterError(name, n, "must be an integer >= 3")
+def _check_count(name: str, n, minimum: int = 3) -> int:
+    """``n`` as an int >= ``minimum``, or a ParameterError (never a bare Type/ValueError)."""
+    try:
+        ok = not isinstance(n, bool) and int(n) == n and n >= minimum
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(name, n, f"must be an integer >= {minimum}")
     return int(n)

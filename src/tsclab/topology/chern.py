@@ -292,9 +292,16 @@ def chern_number(
     """
     if kind not in ("bdg", "normal"):
         raise ParameterError("kind", kind, "use 'bdg' or 'normal'")
-    if not np.isfinite(resolution_factor) or resolution_factor <= 0:
+    if (
+        not isinstance(resolution_factor, int | float | np.floating)
+        or not np.isfinite(resolution_factor)
+        or resolution_factor <= 0
+    ):
         raise ParameterError("resolution_factor", resolution_factor, "must be > 0")
     model = as_lattice_model(model)
+    from ..spectra.kgrid import _check_count
+
+    _check_count("n_refine", n_refine, minimum=1)
     mesh = KMesh.uniform(nk) if mesh is None else mesh
     kx, ky = mesh.grid()
     h = hamiltonian_on_k(model, kx, ky, kind)

@@ -133,9 +133,9 @@ def ribbon_hamiltonian(model, kx: float, width: int, kind: Kind = "bdg") -> np.n
 
 
 def _check_width(width) -> int:
-    if isinstance(width, bool) or int(width) != width or width < 2:
-        raise ParameterError("width", width, "the ribbon width must be an integer >= 2 sites")
-    return int(width)
+    from ..spectra.kgrid import _check_count
+
+    return _check_count("width", width, minimum=2)
 
 
 def _upper_band(h0: np.ndarray, t: np.ndarray, width: int) -> np.ndarray:
