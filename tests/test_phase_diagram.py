@@ -24,8 +24,9 @@ def _check_equal(model, x, y, nk):
     assert res.mean() > 0.3  # the test must actually test something
     np.testing.assert_array_equal(res, brute["resolved"].values)
     np.testing.assert_array_equal(fast["N"].values[res], brute["N"].values[res])
-    np.testing.assert_allclose(fast["min_gap"].values, brute["min_gap"].values, rtol=1e-9,
-                               atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        fast["min_gap"].values, brute["min_gap"].values, rtol=1e-9, atol=1e-12
+    )
     assert np.abs(brute["raw"] - np.rint(brute["raw"])).max() < 1e-6
     assert fast.attrs["n_fhs"] < fast["N"].size / 4  # most points need no FHS
     return fast
@@ -64,17 +65,23 @@ def _jumps(model, lam, nk=48):
 
 @pytest.mark.parametrize(
     "params",
-    [dict(m0=0.2, delta_t=0.0, delta_b=0.1), dict(m0=0.2, delta_t=0.04, delta_b=0.12),
-     dict(m0=0.1, V=0.05, mu=0.03, delta_t=0.05, delta_b=0.1)],
-)  # fmt: skip
+    [
+        dict(m0=0.2, delta_t=0.0, delta_b=0.1),
+        dict(m0=0.2, delta_t=0.04, delta_b=0.12),
+        dict(m0=0.1, V=0.05, mu=0.03, delta_t=0.05, delta_b=0.1),
+    ],
+)
 def test_numerical_boundaries_match_k0_conditions(params):
     m = TwoSurfaceModel(**params)
     lo, hi = (float(c) for c in m.critical_exchange())
     lam = np.linspace(0.0, 1.5 * hi, 181)
     N, res = _jumps(m, lam)
     step = lam[1] - lam[0]
-    for region, expected in ((lam < lo - step, 0), ((lam > lo + step) & (lam < hi - step), -1),
-                             (lam > hi + step, -2)):  # fmt: skip
+    for region, expected in (
+        (lam < lo - step, 0),
+        ((lam > lo + step) & (lam < hi - step), -1),
+        (lam > hi + step, -2),
+    ):
         sel = region & res
         assert sel.any()
         assert np.all(N[sel] == expected)
@@ -166,3 +173,18 @@ def test_normal_state_metallic_points_are_marked_like_the_brute_force():
     assert bool(ds.metallic.sel(lam=0.0, mu=0.6).item())  # deep in the bands
     assert not bool(ds.metallic.sel(lam=0.0, mu=-0.6 + 1.2 * 4 / 7, method="nearest").item())
     assert not bool((ds.metallic & ds.resolved).any())
+
+
+def test_structural_parameters_cannot_be_swept_and_units_follow_the_name():
+    from tsclab.errors import ParameterError
+    from tsclab.models import make_model
+    from tsclab.topology import phase_diagram
+
+    film = make_model("thin-film", m=2, inplane="square")
+    with pytest.raises(ParameterError, match="cannot be swept"):
+        phase_diagram(film, ("m", [2.0, 3.0]), ("mu", [0.0, 0.1]), nk=8, kind="normal")
+    ds = phase_diagram(
+        film, ("screening_length_A", [5.0, 10.0]), ("mu", [0.0, 0.1]), nk=8, kind="normal"
+    )
+    assert ds["screening_length_A"].attrs["units"] == "Angstrom"
+    assert ds["mu"].attrs["units"] == "eV"

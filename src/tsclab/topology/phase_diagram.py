@@ -134,7 +134,24 @@ def _resolve_axis(model, axis) -> tuple[str, np.ndarray]:
         raise ParameterError(
             name, "axis", f"not a parameter of {model.name} (known: {model.parameter_names()})"
         )
+    # some parameters fix the matrix structure (m, n_sub, lengths of profiles) and cannot be
+    # arrays: probe once with two values instead of failing deep inside NumPy later
+    try:
+        model.with_params(**{name: values[:2].copy()}).hamiltonian(0.0, 0.0)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(name, "axis", f"cannot be swept as an array ({exc})") from None
     return name, values
+
+
+def _parameter_units(name: str) -> str:
+    """Units of a swept parameter: lengths end in _A, ratios and counts are pure numbers,
+    every other model parameter is an energy (eV, or eV times powers of the lattice constant
+    for A and B of the lattice models)."""
+    if name.endswith("_A"):
+        return "Angstrom"
+    if "ratio" in name or name in ("m", "n_sub", "n_pair_sites"):
+        return "1"
+    return "eV"
 
 
 def _velocity(sweep: _Sweep, xv, yv, kx, ky, parts_fn=None, step: float = 1e-4) -> np.ndarray:
@@ -306,8 +323,8 @@ def _dataset(model, xname, xs, yname, ys, mesh, kind, N, a_min, refined, resolve
             **{k: (dims, v.reshape(shape), a) for k, (v, a) in extra_vars.items()},
         },
         coords={
-            xname: (xname, xs, {"units": _UNITS, "long_name": xname}),
-            yname: (yname, ys, {"units": _UNITS, "long_name": yname}),
+            xname: (xname, xs, {"units": _parameter_units(xname), "long_name": xname}),
+            yname: (yname, ys, {"units": _parameter_units(yname), "long_name": yname}),
         },
         attrs={
             "model": getattr(model, "name", type(model).__name__),
