@@ -56,12 +56,13 @@ def _analytic_boundaries(model, ds):
     p = _scalar_params(model)
     args = {k: np.full(vals.shape, p[k]) for k in ("m0", "V", "mu", "delta_t", "delta_b")}
     args[other] = vals
-    lo, hi = critical_exchange(args["m0"], args["V"], args["mu"], args["delta_t"],
-                               args["delta_b"])  # fmt: skip
+    lo, hi = critical_exchange(args["m0"], args["V"], args["mu"], args["delta_t"], args["delta_b"])
     curves = []
     for sign in (1, -1):
-        for c, lab in ((lo, r"analytic $\lambda_{c,-}$ (k = 0)"),
-                       (hi, r"analytic $\lambda_{c,+}$ (k = 0)")):  # fmt: skip
+        for c, lab in (
+            (lo, r"analytic $\lambda_{c,-}$ (k = 0)"),
+            (hi, r"analytic $\lambda_{c,+}$ (k = 0)"),
+        ):
             lam = sign * c
             curve = (lam, vals) if xname == "lam" else (vals, lam)
             curves.append((*curve, lab if sign == 1 else None))
@@ -78,8 +79,7 @@ def _analytic_mismatch(model, ds) -> int | None:
         return None
     p = _scalar_params(model)
     grid = {k: _xr_values(ds, k, p) for k in ("lam", "m0", "V", "mu", "delta_t", "delta_b")}
-    lo, hi = critical_exchange(grid["m0"], grid["V"], grid["mu"], grid["delta_t"],
-                               grid["delta_b"])  # fmt: skip
+    lo, hi = critical_exchange(grid["m0"], grid["V"], grid["mu"], grid["delta_t"], grid["delta_b"])
     lam = grid["lam"]
     predicted = -np.sign(lam) * ((np.abs(lam) > lo).astype(int) + (np.abs(lam) > hi))
     res = ds["resolved"].values
@@ -142,10 +142,16 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{model} {out['parameters']}")
         for col in ("quantity", "value", "min gap (eV)", "resolved", "flags"):
             table.add_column(col)
-        table.add_row("BdG N", str(bdg.N), f"{bdg.min_gap:.4g}", str(bdg.resolved),
-                      ", ".join(bdg.flags))  # fmt: skip
-        table.add_row("normal C", str(normal.N), f"{normal.min_gap:.4g}", str(normal.resolved),
-                      ", ".join(normal.flags))  # fmt: skip
+        table.add_row(
+            "BdG N", str(bdg.N), f"{bdg.min_gap:.4g}", str(bdg.resolved), ", ".join(bdg.flags)
+        )
+        table.add_row(
+            "normal C",
+            str(normal.N),
+            f"{normal.min_gap:.4g}",
+            str(normal.resolved),
+            ", ".join(normal.flags),
+        )
         Console().print(table)
 
     @app.command("phase-diagram")
@@ -158,7 +164,7 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option("bdg", "--kind", help="bdg (N) or normal (C)."),
         out: Path = typer.Option(Path("phase_diagram.nc"), "--out", help="NetCDF; PNG beside."),
         json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Chern-number phase diagram over two parameters (gap closings + FHS per region)."""
         import numpy as np
 
@@ -171,8 +177,9 @@ def register(app: typer.Typer) -> None:
         yn, y0, y1, yc = parse_range(y)
         if kind not in ("bdg", "normal"):
             raise ParameterError("--kind", kind, "use bdg or normal")
-        ds = phase_diagram(m, (xn, np.linspace(x0, x1, xc)), (yn, np.linspace(y0, y1, yc)), nk,
-                           kind=kind)  # fmt: skip
+        ds = phase_diagram(
+            m, (xn, np.linspace(x0, x1, xc)), (yn, np.linspace(y0, y1, yc)), nk, kind=kind
+        )
         nc = write_netcdf(ds, out)
         png = plot_phase_diagram(
             ds, out.with_suffix(".png"), boundaries=_analytic_boundaries(m, ds)
@@ -192,12 +199,16 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(summary)
         else:
-            typer.echo(f"wrote {nc} and {png}; N counts {summary['N_counts']}, "
-                       f"{summary['unresolved_points']} unresolved points, "
-                       f"{summary['n_fhs']} FHS evaluations")  # fmt: skip
+            typer.echo(
+                f"wrote {nc} and {png}; N counts {summary['N_counts']}, "
+                f"{summary['unresolved_points']} unresolved points, "
+                f"{summary['n_fhs']} FHS evaluations"
+            )
             if mismatch:
-                typer.echo(f"warning: at {mismatch} resolved points N differs from the k = 0 "
-                           "analysis (a gap closing at finite k)")  # fmt: skip
+                typer.echo(
+                    f"warning: at {mismatch} resolved points N differs from the k = 0 "
+                    "analysis (a gap closing at finite k)"
+                )
 
     @app.command("bands")
     def bands(
@@ -253,7 +264,7 @@ def register(app: typer.Typer) -> None:
                 "title": f"{model}: "
                 + ", ".join(_fmt(k, v) for k, v in _scalar_params(m).items()),
             },
-        )  # fmt: skip
+        )
         nc = write_netcdf(ds, out)
         png = plot_bands(ds, out.with_suffix(".png"), emax=emax)
         typer.echo(f"wrote {nc} and {png}")
@@ -295,3 +306,95 @@ def register(app: typer.Typer) -> None:
         else:
             lo, up = summary["edge_modes_lower"], summary["edge_modes_upper"]
             typer.echo(f"wrote {nc} and {png}; chiral edge branches lower {lo:+d}, upper {up:+d}")
+
+    @app.command("induced-gap")
+    def induced_gap_cmd(
+        sets: list[str] = _SET,
+        m_values: str = typer.Option("1:10", "--m", help="Thicknesses (QL): FIRST:LAST or a,b,c."),
+        v_values: str = typer.Option(
+            None, "--V", help="Band-bending asymmetries V (eV), comma separated, e.g. 0,0.05."
+        ),
+        out: Path = typer.Option(Path("induced_gap.nc"), "--out", help="NetCDF; PNG beside."),
+        json_out: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    ) -> None:
+        """Proximity gap on the top surface of the thin film vs thickness m (and band bending V):
+        pairing on the FeTe-side QL, --set for every film parameter (material=..., delta0=...,
+        mu=..., lam=...)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from ..io.netcdf import write_netcdf
+        from ..models import make_model
+        from ..proximity import induced_gap_vs_thickness
+        from ..report.figures import save_figure
+        from ..results import Result, records_to_json
+
+        ms = _int_list("--m", m_values)
+        vs = None if v_values is None else [float(v) for v in v_values.split(",") if v.strip()]
+        film = make_model("thin-film", **parse_sets(sets, allow_text=True))
+        ds = induced_gap_vs_thickness(film, ms, V_values=vs)
+        nc = write_netcdf(ds, out)
+        fig, ax = plt.subplots(figsize=(5, 3.8), layout="constrained")
+        for v in ds["V"].values if "V" in ds.dims else [None]:
+            g = ds if v is None else ds.sel(V=v)
+            ok = g["defined"].values & (g["gap_meV"].values > 0)
+            ax.semilogy(
+                g["m"].values[ok],
+                g["gap_meV"].values[ok],
+                "o-",
+                label="" if v is None else f"V = {v * 1e3:.0f} meV",
+            )
+        ax.set(
+            xlabel="TI thickness m (QL)",
+            ylabel=r"top-surface gap $\Delta_{top}$ (meV)",
+            title=f"{film.params.name}: induced gap vs thickness",
+        )
+        if vs:
+            ax.legend(fontsize=8)
+        png = save_figure(fig, out.with_suffix(".png"))
+        records = []
+        for v in ds["V"].values if "V" in ds.dims else [None]:
+            g = ds if v is None else ds.sel(V=v)
+            for m_, gap, ok, flags in zip(
+                g["m"].values,
+                g["gap_meV"].values,
+                g["defined"].values,
+                g["flags"].values,
+                strict=True,
+            ):
+                fl = tuple(f for f in str(flags).split(",") if f)
+                records.append(
+                    Result(
+                        "delta_top_meV",
+                        float(gap) if ok else None,
+                        None,
+                        "meV",
+                        "min |E| of top-weighted BdG states",
+                        "proximity.induced_gap",
+                        f"m={int(m_)} QL",
+                        {"file": str(nc)},
+                        fl or (() if ok else ("undefined",)),
+                        {} if v is None else {"V_eV": float(v)},
+                    )
+                )
+        if json_out:
+            typer.echo(records_to_json(records))
+        else:
+            typer.echo(f"wrote {nc} and {png}")
+
+
+def _int_list(name: str, spec: str) -> list[int]:
+    """``"1:10"`` -> [1..10]; ``"1,2,4"`` -> [1, 2, 4]."""
+    try:
+        if ":" in spec:
+            a, b = (int(x) for x in spec.split(":"))
+            values = list(range(a, b + 1))
+        else:
+            values = [int(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        raise ParameterError(name, spec, "write FIRST:LAST or a comma-separated list") from None
+    if not values or min(values) < 1:
+        raise ParameterError(name, spec, "thicknesses must be positive integers")
+    return values

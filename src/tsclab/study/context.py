@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..report import Comparison, Report
+from ..report.figures import save_figure
 from ..results import Result
 from .calibration import Calibration
 
@@ -53,17 +54,3 @@ class StudyContext:
     def rel(self, path: Path) -> str:
         """Path relative to the output folder (for summaries)."""
         return str(Path(path).relative_to(self.out))
-
-
-def save_figure(fig, path: Path) -> Path:
-    """Save a matplotlib figure as PNG atomically and close it."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from ..results import atomic_write
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
-    plt.close(fig)
-    return atomic_write(path, buf.getvalue())
