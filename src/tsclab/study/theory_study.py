@@ -8,9 +8,13 @@ thickness with and without band bending (cf. figs. S22-S23).
 - A ribbon in the N = -1 window shows one chiral Majorana branch per edge, of opposite
   chirality on the two edges.
 - Thin film (4-band model, one site per QL): the top-surface gap vs m for an s-wave pairing on
-  the interface QL, without and with an asymmetric (band-bending) potential. The parameter set
-  is illustrative (PHYSICS.md §1.2 marks the Sb2Te3 set as unverified); the paper's own theory
-  parameters are not available.
+  the interface QL, without and with an asymmetric (band-bending) potential, for the verified
+  Bi2Se3 set of Zhang et al. (2009) with mu 0.1 eV above C (in the bulk gap, crossing the
+  surface state). The (Bi,Sb)2Te3 sets are unverified (PHYSICS.md §1.2) and the paper's own
+  theory parameters are not available, so this shows the mechanism, not the paper's numbers:
+  band bending (-V at FeTe, +V at the top) lengthens the proximity decay here.
+- An ARPES-like map of an 8 QL film at room temperature, with the Dirac point and velocity
+  fitted from MDC peaks.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .context import StudyContext, save_figure
 __all__ = ["run_theory"]
 
 TWO_SURFACE = {"A": 1.0, "B": 1.0, "m0": 0.2, "V": 0.0, "delta_t": 0.0, "delta_b": 0.1}
-FILM = {"material": "Sb2Te3-L10", "delta0": 0.01, "mu_above_C_eV": 0.1, "V_eV": (0.0, 0.05)}
+FILM = {"material": "Bi2Se3-NP09", "delta0": 0.01, "mu_above_C_eV": 0.1, "V_eV": (0.0, 0.05)}
 
 
 def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
@@ -129,7 +133,7 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
     # the upper Dirac branch is occupied and its MDC peaks can be fitted below E_F
     e_d = mat.C + mat.D1 * mat.M / mat.B1
     arp = arpes_map(
-        ThinFilmModel(material=mat, m=8, mu=e_d + 0.03),
+        ThinFilmModel(material=mat, m=8, mu=e_d + 0.1),
         np.linspace(-0.15, 0.15, 121 if ctx.quick else 241),
         np.linspace(-0.35, 0.15, 101 if ctx.quick else 201),
         temperature_K=300.0,
@@ -140,7 +144,7 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
     ed_fit, v_fit = (r.value for r in disp)
     fig, ax = plt.subplots(figsize=(4.6, 4.0), layout="constrained")
     ax.pcolormesh(arp.k, arp.energy, arp.intensity, cmap="Greys", shading="auto")
-    kk = np.linspace(-0.15, 0.15, 50)
+    kk = np.linspace(-0.05, 0.05, 41)  # the fitted (near-Dirac-point) part only
     ax.plot(
         kk,
         ed_fit + v_fit * np.abs(kk),
@@ -149,6 +153,7 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
         label=f"fit: E_D = {ed_fit * 1e3:.0f} meV, v = {v_fit:.2f} eV Å",
     )
     ax.axhline(0, color="C0", lw=0.8, ls=":")
+    ax.set_ylim(float(arp.energy.min()), float(arp.energy.max()))
     ax.set(
         xlabel=r"$k_x$ (1/Å)",
         ylabel=r"$E - E_F$ (eV)",
