@@ -171,3 +171,31 @@ def test_gap_closing_temperature_end_to_end():
         errs.append(d.stderr)
     tc = fit_bcs_gap(temps, gaps, errs)[0]
     assert tc.value == pytest.approx(6.5, abs=max(4 * tc.stderr, 0.02))
+
+
+def test_known_noise_gives_absolute_standard_errors():
+    """With the true noise passed in, the stderr of Delta matches its scatter over noise
+    realizations (absolute sigma); with the estimated noise it is rescaled by sqrt(redchi)."""
+    import numpy as np
+
+    from tsclab.superconductivity.dynes import tunneling_conductance
+    from tsclab.superconductivity.gapmap import fit_spectra
+    from tsclab.superconductivity.sts_fit import fit_spectrum
+
+    rng = np.random.default_rng(3)
+    b = np.linspace(-5, 5, 201)
+    g = tunneling_conductance(b, 1.0, 0.08, 0.31)
+    sigma = 0.02
+    y = g + sigma * rng.standard_normal((200, b.size))
+    out = fit_spectra(b, y, temperature_K=0.31, noise=sigma)
+    scatter = float(np.std(out["delta_meV"]))
+    assert float(np.median(out["delta_meV_stderr"])) == pytest.approx(scatter, rel=0.2)
+    one_abs = fit_spectrum(b, y[0], temperature_K=0.31, noise=sigma)
+    one_est = fit_spectrum(b, y[0], temperature_K=0.31)
+    e_abs = {r.quantity: r for r in one_abs.records}["delta_meV"].stderr
+    e_batch = float(out["delta_meV_stderr"][0])
+    assert e_abs == pytest.approx(e_batch, rel=0.05)  # lmfit and the batched fitter agree
+    e_est = {r.quantity: r for r in one_est.records}["delta_meV"].stderr
+    assert e_est == pytest.approx(
+        e_abs * np.sqrt(one_est.redchi) * one_est.noise / sigma, rel=0.05
+    )

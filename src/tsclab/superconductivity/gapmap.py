@@ -204,7 +204,9 @@ def fit_spectra(
     modulation_rms_mV
         RMS lock-in modulation, mV.
     noise
-        Noise sigma (scalar or per spectrum); default estimated per spectrum.
+        Noise sigma (scalar or per spectrum), taken as absolute: the standard errors are then
+        not rescaled. Default: estimated per spectrum, and the standard errors are scaled by
+        the reduced chi^2.
     n_terms
         Matsubara terms of the thermal convolution.
     max_iter, ftol, chi2_tol
@@ -345,7 +347,9 @@ def fit_spectra(
         dof = n - 3
         chi2 = cost / sv**2
         redchi = chi2 / dof
-        s2r = cost / dof  # covariance scaled by the reduced chi^2 (lmfit/curve_fit convention)
+        # a noise the caller knows is an absolute sigma; an estimated one is only a scale, so
+        # the covariance is then scaled by the reduced chi^2 (lmfit / curve_fit convention)
+        s2r = sv**2 if noise is not None else cost / dof
         with np.errstate(invalid="ignore"):
             ed = np.sqrt(v11 * s2r)
             eg = np.sqrt(v22 * s2r)

@@ -379,7 +379,9 @@ def fit_spectrum(
     modulation_rms_mV
         RMS lock-in modulation, mV.
     noise
-        Noise sigma of ``didv``; default: estimated by :func:`estimate_noise`.
+        Noise sigma of ``didv``, taken as absolute (standard errors not rescaled); default:
+        estimated by :func:`estimate_noise`, and the standard errors are scaled by the reduced
+        chi^2.
     n_terms
         Matsubara terms of the thermal convolution.
     redchi_max
@@ -413,13 +415,18 @@ def fit_spectrum(
     method = "superconductivity.sts_fit.fit_spectrum"
     nan = float("nan")
     try:
+        # a known noise is an absolute sigma; an estimated one only sets the weights, and the
+        # covariance is scaled by the reduced chi^2 (lmfit's default)
         res = model.fit(
-            y, model.guess(y, bias_mV=b), bias_mV=b, weights=np.full(b.size, 1 / sigma)
+            y,
+            model.guess(y, bias_mV=b),
+            bias_mV=b,
+            weights=np.full(b.size, 1 / sigma),
+            scale_covar=noise is None,
         )
         p = res.params
         vals = {k: p[k].value for k in ("delta_meV", "gamma_meV", "scale")}
         errs = {k: (p[k].stderr if p[k].stderr is not None else nan) for k in vals}
-        # lmfit scales the covariance by the reduced chi^2 (as curve_fit does by default).
         best = res.best_fit
         chi2 = float(np.sum(((best - y) / sigma) ** 2))
         redchi = chi2 / (b.size - 3)
