@@ -40,9 +40,11 @@ def test_gwy_round_trip_units(tmp_path, rng):
     img = rng.standard_normal((16, 24))
     ds = xr.Dataset(
         {"phase_deg": (("y", "x"), img, {"units": "deg"})},
-        coords={"y": ("y", (np.arange(16) + 0.5) * 7.8, {"units": "nm"}),
-                "x": ("x", (np.arange(24) + 0.5) * 7.8, {"units": "nm"})},
-    )  # fmt: skip
+        coords={
+            "y": ("y", (np.arange(16) + 0.5) * 7.8, {"units": "nm"}),
+            "x": ("x", (np.arange(24) + 0.5) * 7.8, {"units": "nm"}),
+        },
+    )
     back = tsclab.open(write_gwy(ds, tmp_path / "mfm.gwy"))
     assert back.attrs["reader"] == "gwy"
     np.testing.assert_allclose(back.phase_deg, img)
@@ -92,8 +94,10 @@ def test_gwyddion_text_round_trip_header(tmp_path, rng):
 
 def test_gwyddion_text_header_units(tmp_path):
     p = tmp_path / "g.txt"
-    p.write_text("# Channel: Z\n# Width: 1.000 µm\n# Height: 0.5 µm\n# Value units: m\n"
-                 "1 2\n3 4\n", encoding="utf-8")  # fmt: skip
+    p.write_text(
+        "# Channel: Z\n# Width: 1.000 µm\n# Height: 0.5 µm\n# Value units: m\n1 2\n3 4\n",
+        encoding="utf-8",
+    )
     ds = read_gwyddion_text(p)
     assert ds.attrs["pixel_size_nm"] == pytest.approx([500.0, 250.0])
     p.write_text("1 2\n3\n")
@@ -269,8 +273,15 @@ def test_musrfit_db_same_as_ascii(tmp_path):
     da, db = tsclab.open(a), tsclab.open(b)
     assert db.attrs["reader"] == "musrfit"
     assert db.run.values.tolist() == [2310, 2311]
-    for v in ("Sigma", "Sigma_pos_err", "Sigma_neg_err", "Asy_neg_err", "temperature_K",
-              "temperature_err_K", "CHISQred"):  # fmt: skip
+    for v in (
+        "Sigma",
+        "Sigma_pos_err",
+        "Sigma_neg_err",
+        "Asy_neg_err",
+        "temperature_K",
+        "temperature_err_K",
+        "CHISQred",
+    ):
         np.testing.assert_allclose(db[v].values, da[v].values)
     bad = tmp_path / "bad.db"
     bad.write_text(MSR2DATA_DB.replace("Asy = 0.2011", "Asy = x"))
@@ -282,3 +293,33 @@ def test_musrfit_db_same_as_ascii(tmp_path):
 def test_open_rejects_options_that_do_not_apply(data_dir):
     with pytest.raises(ParameterError, match="read_gwy"):
         tsclab.open(data_dir / GWY, pixel_size_nm=2.0)
+
+
+def test_musrfit_table_round_trip(tmp_path):
+    from tsclab.io import write_musrfit_table
+
+    ds = xr.Dataset(
+        {
+            "temperature_K": ("run", [5.0, 10.0]),
+            "temperature_err_K": ("run", [0.01, 0.02]),
+            "energy_keV": ("run", [3.0, 5.0]),
+            "A_para": ("run", [0.2, 0.15]),
+            "A_para_pos_err": ("run", [0.003, 0.004]),
+            "A_para_neg_err": ("run", [0.002, 0.005]),
+            "CHISQred": ("run", [1.01, 0.99]),
+        },
+        coords={"run": [101, 102]},
+    )
+    back = tsclab.open(write_musrfit_table(ds, tmp_path / "m.dat"))
+    assert back.attrs["reader"] == "musrfit"
+    assert back.run.values.tolist() == [101, 102]
+    for v in (
+        "temperature_K",
+        "temperature_err_K",
+        "energy_keV",
+        "A_para",
+        "A_para_pos_err",
+        "A_para_neg_err",
+        "CHISQred",
+    ):
+        np.testing.assert_allclose(back[v].values, ds[v].values)

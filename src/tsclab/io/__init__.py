@@ -23,7 +23,7 @@ from .netcdf import write_netcdf
 from .qd import qd_channels, read_qd_dat, write_qd_dat
 from .sniff import READERS, open, sniff
 from .sweeps import cluster_values, segment_sweeps
-from .text import read_musrfit_table, read_text_table, read_two_column
+from .text import read_musrfit_table, read_text_table, read_two_column, write_musrfit_table
 
 __all__ = [
     "READERS",
@@ -44,6 +44,7 @@ __all__ = [
     "write_3ds",
     "write_gwy",
     "write_gwyddion_text",
+    "write_musrfit_table",
     "write_nanonis_spectrum",
     "write_netcdf",
     "write_qd_dat",

@@ -12,7 +12,7 @@ from .._version import __version__
 from ..errors import FileFormatError
 from ._common import PathLike, decode, header_unit_factor, read_bytes, snake, unit_of
 
-__all__ = ["read_musrfit_table", "read_text_table", "read_two_column"]
+__all__ = ["read_musrfit_table", "read_text_table", "read_two_column", "write_musrfit_table"]
 
 _SPLIT = re.compile(r"[\s,;]+")
 # a header cell: a name, optionally followed by its unit in brackets ("field (Oe)", "T [mK]")
@@ -339,3 +339,61 @@ def _musrfit_dataset(path: PathLike, names: list[str], arr: np.ndarray, hline: i
             "tsclab_version": __version__,
         },
     )
+
+
+def write_musrfit_table(ds: xr.Dataset, path: PathLike) -> PathLike:
+    """Write fit parameters per run as a musrfit ``msr2data`` ASCII table
+    (:func:`read_musrfit_table` reads it back).
+
+    Parameters
+    ----------
+    ds
+        Dimension ``run`` (coordinate: run numbers). ``temperature_K`` (with
+        ``temperature_err_K``), ``field_G`` and ``energy_keV`` become ``dataT``(``Err``),
+        ``dataB``, ``dataE``; every other variable ``p`` with ``p_pos_err`` and ``p_neg_err``
+        (or a symmetric ``p_err``) becomes ``p``, ``pPosErr``, ``pNegErr``; ``CHISQ``, ``NDF``
+        and ``CHISQred`` are copied when present.
+    path
+        Target file (written atomically).
+    """
+    from ..results import atomic_write
+
+    if "run" not in ds.dims:
+        raise FileFormatError(
+            path, "the Dataset needs a 'run' dimension to be written as msr2data"
+        )
+    cols: list[tuple[str, np.ndarray]] = []
+    canon = (
+        ("temperature_K", "dataT", "temperature_err_K"),
+        ("field_G", "dataB", None),
+        ("energy_keV", "dataE", None),
+    )
+    used = {"CHISQ", "NDF", "CHISQred"}
+    for var, name, err in canon:
+        if var in ds:
+            cols.append((name, ds[var].values))
+            used.add(var)
+            if err and err in ds:
+                cols.append((name + "Err", ds[err].values))
+                used.add(err)
+    for var in ds.data_vars:
+        v = str(var)
+        if v in used or v.endswith(("_pos_err", "_neg_err", "_err")) or v.startswith("data"):
+            continue
+        cols.append((v, ds[v].values))
+        pos = ds.get(v + "_pos_err", ds.get(v + "_err"))
+        neg = ds.get(v + "_neg_err", ds.get(v + "_err"))
+        if pos is not None:
+            cols.append((v + "PosErr", pos.values))
+            cols.append((v + "NegErr", -np.abs(neg.values)))
+    for v in ("CHISQ", "NDF", "CHISQred"):
+        if v in ds:
+            cols.append((v, ds[v].values))
+    cols.append(("RUN", ds["run"].values))
+    lines = ["  ".join(f"{n:<14s}" for n, _ in cols)]
+    for i in range(ds.sizes["run"]):
+        lines.append(
+            "  ".join(f"{float(c[i]):<14.8g}" if n != "RUN" else f"{int(c[i])}" for n, c in cols)
+        )
+    atomic_write(path, "\n".join(lines) + "\n")
+    return path
