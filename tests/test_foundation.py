@@ -130,7 +130,15 @@ def test_reproduce_quick_runs_every_step(tmp_path):
     for needle in ("Computed vs paper", "Calibrations", "calibrated", "data:image/png;base64"):
         assert needle in report
     records = (tmp_path / "results" / "records.csv").read_text()
-    for q in ("tc_0_K", "delta_meV", "xi_gl_nm", "coercive_field_T", "chern_N"):
+    for q in (
+        "tc_0_K",
+        "delta_meV",
+        "xi_gl_nm",
+        "coercive_field_T",
+        "chern_N",
+        "magnetic_fraction",
+        "dirac_point_eV",
+    ):
         assert q in records
 
 

@@ -69,6 +69,7 @@ def run_magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
     rng = ctx.rng("magnetism")
     loop_cal = calibrate_loop_model()
     ctx.calibrations.append(loop_cal)
+    ctx.shared["t_curie_K"] = loop_cal.parameters["t_curie_K"]
     model = LoopModel(
         coercive_field_T=loop_cal.parameters["coercive_field_0K_T"],
         width_T=0.006,

@@ -66,6 +66,12 @@ def _sts(ctx: StudyContext) -> tuple[str, list[str]]:
     return run_sts(ctx)
 
 
+def _musr(ctx: StudyContext) -> tuple[str, list[str]]:
+    from .musr_study import run_musr
+
+    return run_musr(ctx)
+
+
 #: The steps of the virtual study, in order: (name, function(ctx) -> (summary, files)).
 STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
     ("theory: phase diagram, chiral edges, induced gap vs m", _theory),
@@ -73,6 +79,7 @@ STEPS: list[tuple[str, Callable[[StudyContext], tuple[str, list[str]]]]] = [
     ("magnetism: Hall and RMCD loops, MFM domains", _magnetism),
     ("upper critical field: GL round trip, WHH and Pauli", _hc2),
     ("STS: top-surface gap vs m and T, gap map", _sts),
+    ("LE-muSR: depth-resolved magnetic fractions", _musr),
 ]
 
 

@@ -137,6 +137,7 @@ def run_transport(ctx: StudyContext):
 
     ctx.shared["rt_curves"] = curves
     ctx.shared["rt_classes"] = classes
+    ctx.shared["rt_params"] = params
 
     # Figures 1D, 1E, 2A analogues
     figs = []
