@@ -26,8 +26,9 @@ from ..models import ThinFilmModel, critical_exchange, get_material, make_model
 from ..proximity import induced_gap_vs_thickness
 from ..results import Result
 from ..spectra import arpes_map, fit_dirac_dispersion
-from ..topology import chern_number, phase_diagram, ribbon_spectrum
+from ..topology import chern_number, hall_conductance_S, phase_diagram, ribbon_spectrum
 from ..topology.plotting import plot_phase_diagram, plot_ribbon
+from ..units import H_OVER_E2_OHM
 from .context import StudyContext, save_figure
 
 __all__ = ["run_theory"]
@@ -163,6 +164,37 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
     apng = save_figure(fig, ctx.path("figures", "fig1c_arpes.png"))
     files += [ctx.rel(anc), ctx.rel(apng)]
 
+    # QAH of the 8 QL film with the Cr exchange field (cf. fig. S4): normal-state Chern number
+    # with mu at the Dirac point, square in-plane lattice (FHS needs a periodic BZ)
+    qah_rows = []
+    for lam_f in (0.0, 0.03, -0.03):
+        film8 = ThinFilmModel(material=mat, m=8, lam=lam_f, mu=e_d, inplane="square")
+        c = chern_number(film8, nk=96, kind="normal")
+        sxy = None if c.N is None or not c.resolved else hall_conductance_S(c.N) * H_OVER_E2_OHM
+        qah_rows.append(
+            (
+                lam_f,
+                c.N,
+                c.resolved,
+                1e3 * c.min_gap,
+                "undefined" if sxy is None else f"{sxy:+.0f} e^2/h",
+            )
+        )
+        ctx.records.append(
+            Result(
+                "chern_C",
+                c.N if c.resolved else None,
+                None,
+                "",
+                "FHS, normal state, mu at the Dirac point",
+                "topology.chern_number",
+                "8 QL film",
+                {},
+                () if c.resolved else ("unresolved",),
+                {"lam_eV": lam_f, "min_gap_eV": c.min_gap},
+            )
+        )
+
     rep = ctx.report
     rep.add_section("Theory: topology and proximity (figs. S22-S24)", __doc__.split("\n\n", 1)[1])
     rep.add_figure(
@@ -180,6 +212,11 @@ def run_theory(ctx: StudyContext) -> tuple[str, list[str]]:
         f"lower edge {lower:+d}, upper edge {upper:+d}.",
     )
     rep.add_figure(ipng, "Induced gap on the top surface vs thickness (thin-film BdG).")
+    rep.add_text(
+        "QAH state of the 8 QL film with the Cr exchange field (cf. fig. S4): Chern "
+        "number of the normal state with mu at the Dirac point."
+    )
+    rep.add_table(["lambda (eV)", "C (FHS)", "resolved", "min gap (meV)", "sigma_xy"], qah_rows)
     rep.add_figure(
         apng,
         "ARPES-like intensity (depth-weighted spectral function x Fermi "
