@@ -18,8 +18,12 @@ def register(app: typer.Typer) -> None:
             False, "--quick", help="Coarser grids, for a smoke test (minutes -> seconds)."
         ),
     ) -> None:
-        """Simulate the paper's sample series, analyze it like real files, run the theory,
-        and write figures, NetCDF results and an HTML report into OUT."""
+        """The virtual study: simulate, write instrument files, analyze, report.
+
+        Simulates the paper's sample series with the forward models, writes them in the
+        instruments' formats, analyzes them like real files, runs the theory, and writes
+        figures, NetCDF/CSV results and an HTML report into --out.
+        """
         from ..study.reproduce import run_study
 
         outcomes = run_study(out, seed=seed, quick=quick)

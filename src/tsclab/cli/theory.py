@@ -317,9 +317,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("induced_gap.nc"), "--out", help="NetCDF; PNG beside."),
         json_out: bool = typer.Option(False, "--json", help="Print the records as JSON."),
     ) -> None:
-        """Proximity gap on the top surface of the thin film vs thickness m (and band bending V):
-        pairing on the FeTe-side QL, --set for every film parameter (material=..., delta0=...,
-        mu=..., lam=...)."""
+        """Proximity gap on the top surface of the thin film vs thickness m (and band bending V).
+
+        Pairing on the FeTe-side QL; --set takes every film parameter (material=...,
+        delta0=..., mu=..., lam=...).
+        """
         import matplotlib
 
         matplotlib.use("Agg")
