@@ -23,11 +23,11 @@ from ..magnetism import (
     LoopModel,
     analyze_loop,
     differential_magnetization,
-    field_loop,
-    magnetization_loop,
+    hall_loop,
     mfm_images,
     random_fields,
     rfim_upsweep,
+    rmcd_loop,
     rms_contrast,
 )
 from ..report import Comparison
@@ -83,9 +83,18 @@ def run_magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
     hall_plot = []
     for T in HALL_TEMPERATURES_K:
         shunt = 1.0 if curve is None else _shunt(curve, T)
-        field, sweep = field_loop(0.3, n_branch)
-        m = magnetization_loop(field, sweep, model, T)
-        r_yx = shunt * (-20.0 * field + 40.0 * m) + rng.normal(0, 0.05, field.size)
+        loop = hall_loop(
+            model,
+            T,
+            r_ah_ohm=40.0,
+            r0_ohm_per_T=-20.0,
+            max_field_T=0.3,
+            n_per_branch=n_branch,
+            shunt=shunt,
+            noise_ohm=0.05,
+            rng=rng,
+        )
+        field, r_yx = loop["field_T"].values, loop["hall_resistance_ohm"].values
         ds = xr.Dataset(
             {
                 "time_s": ("point", np.arange(field.size) * 2.0),
@@ -125,8 +134,8 @@ def run_magnetism(ctx: StudyContext) -> tuple[str, list[str]]:
     # --- RMCD loops (8,50): two-column text (field in T, RMCD signal)
     rmcd_plot, rmcd_hc = [], {}
     for T in RMCD_TEMPERATURES_K:
-        field, sweep = field_loop(0.3, n_branch)
-        sig = magnetization_loop(field, sweep, model, T) + rng.normal(0, 0.01, field.size)
+        loop = rmcd_loop(model, T, max_field_T=0.3, n_per_branch=n_branch, noise=0.01, rng=rng)
+        field, sig = loop["field_T"].values, loop["rmcd"].values
         path = ctx.path("raw", "magnetism", f"rmcd_8_50_{T:g}K.txt")
         text = f"# RMCD loop, sample (8,50), T = {T:g} K\n# field_T, rmcd\n" + "".join(
             f"{a:.6f}, {b:.6f}\n" for a, b in zip(field, sig, strict=True)
